@@ -1,0 +1,98 @@
+"""The `advisor` command line: argument parsing only; the work happens in the domain modules.
+
+Exit codes: 0 ok, 1 failure, 2 usage or input error (one line on stderr), 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from types import FrameType
+
+import click
+
+from advisor import __version__
+from advisor.cli.bench import bench, strategies
+from advisor.errors import AdvisorError
+from advisor.server import mask
+
+
+@click.group(
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.version_option(__version__, "-V", "--version", prog_name="pg-insert-advisor")
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """Choose how to insert rows into PostgreSQL from Python, then prove it.
+
+    Without a command, opens the interactive app. The commands below do the same
+    headless, for scripts and CI. The benchmark runs on a throwaway embedded PostgreSQL
+    unless --dsn, $ADVISOR_DSN or $DATABASE_URL name a server.
+    """
+    if ctx.invoked_subcommand is None:
+        from advisor.tui.app import run_app
+
+        run_app()
+
+
+cli.add_command(bench)
+cli.add_command(strategies)
+
+
+class _Interrupts:
+    """First Ctrl-C or SIGTERM stops the work; later ones wait for the cleanup to finish."""
+
+    def __init__(self) -> None:
+        self.seen = False
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        if self.seen:
+            print("advisor: cleaning up, please wait…", file=sys.stderr, flush=True)
+            return
+        self.seen = True
+        raise KeyboardInterrupt
+
+    def install(self) -> None:
+        signal.signal(signal.SIGINT, self)
+        signal.signal(signal.SIGTERM, self)
+
+
+def _command_name(argv: list[str]) -> str:
+    sub = next((a for a in argv if not a.startswith("-")), None)
+    return f"advisor {sub}" if sub in cli.commands else "advisor"
+
+
+def _fail(name: str, message: str) -> None:
+    # A mistyped, unquoted DSN ends up in click's messages: never echo a password.
+    click.echo(f"{name}: {mask(message)}", err=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    _Interrupts().install()
+    name = _command_name(args)
+    code = 0
+    try:
+        result = cli.main(args=args, prog_name="advisor", standalone_mode=False)
+        code = result if isinstance(result, int) else 0
+    except click.UsageError as exc:
+        _fail(name, f"{exc.format_message()} (see '{name} --help')")
+        code = 2
+    except click.exceptions.Exit as exc:
+        code = exc.exit_code
+    except click.ClickException as exc:
+        _fail(name, exc.format_message())
+        code = exc.exit_code
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        _fail(f"\n{name}", "interrupted; the sandbox was cleaned up")
+        code = 130
+    except AdvisorError as exc:
+        _fail(name, str(exc))
+        code = exc.exit_code
+    except BrokenPipeError:
+        # stdout closed early (e.g. piped to `head`): not an error worth a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 1
+    sys.exit(code)

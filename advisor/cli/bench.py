@@ -1,0 +1,190 @@
+"""`advisor bench` and `advisor strategies`."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from advisor.catalog import STRATEGIES as CATALOG
+from advisor.cli.options import COUNT, STRATEGIES, dsn_option, output_path, write_output
+from advisor.results import DATA_SETS, BenchPlan, BenchReport
+
+
+@click.command()
+def strategies() -> None:
+    """List the strategy ids with their layer, native input and purpose."""
+    width = max(map(len, CATALOG))
+    click.echo(f"{'id':<{width}}  layer   input    what it does")
+    for info in CATALOG.values():
+        click.echo(f"{info.id:<{width}}  {info.layer:<6}  {info.shape:<7}  {info.summary}")
+
+
+@click.command()
+@click.option("--rows", type=COUNT, default="100k", show_default=True, help="Rows per run (500, 10k, 2M, 1e6).")
+@click.option("--repeat", type=click.IntRange(min=1), default=3, show_default=True, help="Timed runs per strategy.")
+@click.option(
+    "--warmup",
+    type=click.IntRange(min=0),
+    default=1,
+    show_default=True,
+    help="Untimed runs first; the first one also measures memory.",
+)
+@click.option(
+    "--strategies",
+    "strategy_ids",
+    type=STRATEGIES,
+    default="all",
+    show_default=True,
+    help="Strategy ids, comma-separated (see `advisor strategies`).",
+)
+@dsn_option
+@click.option("--table", metavar="SCHEMA.NAME", help="Benchmark on a clone of this table (it is never written).")
+@click.option("--data", type=click.Choice(DATA_SETS), default="standard", show_default=True, help="Data set.")
+@click.option("--json", "json_out", metavar="FILE|-", help="Write every run and the environment as JSON.")
+@click.option("--markdown", "markdown_out", metavar="FILE|-", help="Write the results as a Markdown table.")
+@click.option("--no-chart", is_flag=True, help="Do not draw the rows/s chart.")
+@click.option("--no-memory", is_flag=True, help="Skip the tracemalloc memory measurement.")
+@click.option("--no-ceiling", is_flag=True, help="Skip measuring the server's own ingest ceiling.")
+@click.option("--seed", type=int, default=42, show_default=True, help="Seed of the synthetic data.")
+def bench(
+    rows: int,
+    repeat: int,
+    warmup: int,
+    strategy_ids: list[str],
+    dsn: str | None,
+    table: str | None,
+    data: str,
+    json_out: str | None,
+    markdown_out: str | None,
+    no_chart: bool,
+    no_memory: bool,
+    no_ceiling: bool,
+    seed: int,
+) -> None:
+    """Measure insert strategies on a real PostgreSQL and verify every run.
+
+    Each strategy gets the rows in its native shape (ORM objects, dicts or tuples) built
+    while the clock is paused; only the insert and its commit are timed. Every run starts
+    from an empty table in the sandbox schema `advisor_bench`, is checked (row count and a
+    content checksum), and the schema is dropped at the end, also on Ctrl-C.
+
+    \b
+    Examples:
+      advisor bench
+      advisor bench --rows 1M --strategies driver_copy,driver_copy_binary
+      advisor bench --json results.json --markdown - --no-chart
+    """
+    from advisor.runner import run_benchmark
+    from advisor.server import Target
+
+    output_path(json_out, "--json")
+    output_path(markdown_out, "--markdown")
+    plan = BenchPlan(
+        rows=rows,
+        repeat=repeat,
+        warmup=warmup,
+        strategies=strategy_ids,
+        data=data,
+        table=table,
+        memory=not no_memory,
+        ceiling=not no_ceiling,
+        seed=seed,
+    )
+    stdout_taken = "-" in (json_out, markdown_out)
+    human = sys.stderr if stdout_taken else sys.stdout
+    with Target.resolve(dsn) as target:
+        click.echo(f"server: {target.info().describe()}", err=True)
+        with BenchProgress() as progress:
+            report = run_benchmark(target, plan, on_event=progress.handle)
+    print_report(report, human, chart=not no_chart)
+    if json_out:
+        from advisor.report import to_json
+
+        write_output(json_out, to_json(report))
+    if markdown_out:
+        from advisor.report import markdown
+
+        write_output(markdown_out, markdown(report))
+
+
+def print_report(report: BenchReport, stream: Any, *, chart: bool) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from advisor.report import HEADERS, ceiling_line, findings, summary_line, table_rows
+
+    console = Console(file=stream, highlight=False, soft_wrap=True)
+    if not console.is_terminal:
+        console.width = 160  # a file or a pipe: never truncate a figure
+    console.print(summary_line(report))
+    # Two-line headers keep the table within 90 columns; below that the layer goes, as the
+    # id's prefix already names it.
+    keep = [i for i in range(len(HEADERS)) if not (i == 1 and console.width < 90)]
+    table = Table(box=None, pad_edge=False, header_style="bold", collapse_padding=True)
+    for i in keep:
+        header = HEADERS[i].replace(" of ", " of\n").replace(" vs ", " vs\n").replace(" MiB", "\nMiB")
+        table.add_column(header, justify="left" if i < 2 else "right", no_wrap=True)
+    for cells in table_rows(report):
+        style = "red" if cells[7] != "yes" else None
+        table.add_row(*(cells[i] for i in keep), style=style)
+    console.print(table)
+    for line in filter(None, (ceiling_line(report), *findings(report))):
+        console.print(line, markup=False)
+    if chart and any(r.rows_per_s > 0 for r in report.results):
+        from advisor.charts import draw_rows_per_s, render
+
+        width = min(console.width, 100)
+        console.print()
+        bars = sum(1 for r in report.results if r.rows_per_s > 0)
+        chart = render(draw_rows_per_s, report, width, 4 + bars, console.is_terminal)
+        click.echo(chart, file=stream)
+
+
+class BenchProgress:
+    """A progress bar on stderr when it is a terminal: overall runs and rows of this run."""
+
+    def __init__(self) -> None:
+        self.enabled = sys.stderr.isatty()
+        self._progress: Any = None
+
+    def __enter__(self) -> BenchProgress:
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._progress = Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=Console(file=sys.stderr),
+                transient=True,
+            )
+            self._progress.start()
+            self._overall = self._progress.add_task("runs", total=None)
+            self._rows = self._progress.add_task("rows", total=None)
+        return self
+
+    def handle(self, event: object) -> None:
+        if self._progress is None:
+            return
+        from advisor.runner import BenchStarted, Progress, RunFinished
+
+        if isinstance(event, BenchStarted):
+            self._progress.update(self._overall, total=event.steps, completed=0)
+        elif isinstance(event, Progress):
+            phase = {"run": "run", "warmup": "warmup", "memory": "memory pass"}[event.phase]
+            self._progress.update(
+                self._overall,
+                description=f"{event.label:<22} {phase} {event.run} of {event.runs}",
+                completed=event.step,
+            )
+            self._progress.update(self._rows, description="  rows", total=event.rows_total, completed=event.rows_done)
+        elif isinstance(event, RunFinished):
+            self._progress.update(self._overall, completed=event.step)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._progress is not None:
+            self._progress.stop()

@@ -1,0 +1,69 @@
+"""Click parameter types and option groups shared by the commands."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import click
+
+from advisor.catalog import parse_strategy_ids
+from advisor.errors import InputError
+from advisor.units import parse_count
+
+
+class CountType(click.ParamType):
+    """A positive row count: 500, 10k, 2M, 1e6."""
+
+    name = "N"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        try:
+            return parse_count(value, what=param.name if param and param.name else "count")
+        except InputError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class StrategiesType(click.ParamType):
+    """`all` or a comma-separated list of strategy ids."""
+
+    name = "all|ID,ID"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> list[str]:
+        if isinstance(value, list):
+            return value
+        try:
+            return parse_strategy_ids(str(value))
+        except InputError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+def output_path(value: str | None, what: str) -> str | None:
+    """Check before any work that an output file can be written ('-' is stdout)."""
+    if value is None or value == "-":
+        return value
+    parent = Path(value).expanduser().resolve().parent
+    if not parent.is_dir():
+        raise click.BadParameter(f"directory {str(parent)!r} does not exist", param_hint=what)
+    if not os.access(parent, os.W_OK):
+        raise click.BadParameter(f"directory {str(parent)!r} is not writable", param_hint=what)
+    return value
+
+
+def write_output(value: str, text: str) -> None:
+    if value == "-":
+        click.echo(text, nl=False)
+    else:
+        Path(value).expanduser().write_text(text, encoding="utf-8")
+
+
+COUNT = CountType()
+STRATEGIES = StrategiesType()
+
+dsn_option = click.option(
+    "--dsn",
+    metavar="DSN",
+    help="PostgreSQL to use (libpq URI or key=value). Default: $ADVISOR_DSN, else "
+    "$DATABASE_URL, else a throwaway embedded server.",
+)

@@ -1,0 +1,130 @@
+"""Benchmark results as table cells, Markdown and JSON: one source for CLI, TUI and exports."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from advisor.results import BenchReport, StrategyResult
+from advisor.units import format_count, format_rate, format_seconds
+
+HEADERS = (
+    "strategy",
+    "layer",
+    "median",
+    "min–max",
+    "rows/s",
+    "× vs slowest",
+    "% of ceiling",
+    "verified",
+    "peak MiB",
+)
+
+
+def ranked(report: BenchReport) -> list[StrategyResult]:
+    """Fastest first; strategies that failed to insert at the end."""
+    return sorted(report.results, key=lambda r: (r.error is not None, -r.rows_per_s))
+
+
+def _min_max(r: StrategyResult) -> str:
+    lo, hi = format_seconds(r.min_s), format_seconds(r.max_s)
+    lo_num, lo_unit = lo.rsplit(" ", 1)
+    hi_num, hi_unit = hi.rsplit(" ", 1)
+    return f"{lo_num}–{hi}" if lo_unit == hi_unit else f"{lo}–{hi}"
+
+
+def verified_cell(r: StrategyResult) -> str:
+    if r.error:
+        return "FAILED"
+    return "yes" if r.verified else "NO"
+
+
+def result_cells(report: BenchReport, r: StrategyResult) -> tuple[str, ...]:
+    if r.error or not r.runs_s:
+        return (r.strategy, r.layer, "—", "—", "—", "—", "—", verified_cell(r), "—")
+    slowest = report.slowest_rows_per_s()
+    pct = report.pct_of_ceiling(r)
+    peak = "—" if r.peak_mib is None else f"{r.peak_mib:.1f}" + ("*" if r.peak_includes_batch else "")
+    return (
+        r.strategy,
+        r.layer,
+        format_seconds(r.median_s),
+        _min_max(r),
+        format_count(r.rows_per_s),
+        f"{r.rows_per_s / slowest:.1f}×" if slowest else "—",
+        "—" if pct is None else f"{pct:.0f}%",
+        verified_cell(r),
+        peak,
+    )
+
+
+def table_rows(report: BenchReport) -> list[tuple[str, ...]]:
+    return [result_cells(report, r) for r in ranked(report)]
+
+
+def summary_line(report: BenchReport) -> str:
+    plan = report.plan
+    warm = f" (+{plan.warmup} warmup)" if plan.warmup else ""
+    data = plan.table or f"{plan.data} data"
+    return f"{plan.rows:,} rows × {plan.repeat} runs{warm}, {data}, on {report.environment.target_description}"
+
+
+def ceiling_line(report: BenchReport) -> str | None:
+    c = report.ceiling
+    if c is None:
+        return None
+    if not c.runs_s:
+        return f"server ceiling: not measured ({c.note})"
+    status = "" if c.verified else " (UNVERIFIED)"
+    note = f"; {c.note}" if c.note else ""
+    return (
+        f"server ceiling: {format_rate(c.rows_per_s)} ({c.method}, median "
+        f"{format_seconds(c.median_s)}){status}{note}"
+    )
+
+
+def findings(report: BenchReport) -> list[str]:
+    """One line per strategy that failed or did not verify, with what was found."""
+    lines = []
+    for r in ranked(report):
+        if r.error:
+            lines.append(f"{r.strategy} failed: {r.error}")
+        elif r.problem:
+            lines.append(f"{r.strategy} NOT VERIFIED: {r.problem}")
+    if any(r.peak_includes_batch for r in report.results):
+        lines.append("* peak memory includes one input batch (the input was too large to build first)")
+    return lines
+
+
+def markdown(report: BenchReport) -> str:
+    env = report.environment
+    out = [
+        "## pg-insert-advisor benchmark",
+        "",
+        summary_line(report) + ".",
+        "",
+        "| " + " | ".join(HEADERS) + " |",
+        "|" + "|".join("---:" if i > 1 else "---" for i in range(len(HEADERS))) + "|",
+    ]
+    out += ["| " + " | ".join(cells) + " |" for cells in table_rows(report)]
+    out.append("")
+    extra = [line for line in (ceiling_line(report), *findings(report)) if line]
+    out += [f"- {line}" for line in extra]
+    out += [
+        f"- Python {env.python}, psycopg {env.psycopg} (libpq {env.libpq}), SQLAlchemy "
+        f"{env.sqlalchemy}, PostgreSQL {env.server_version}, {env.cpu_count} CPUs, {env.platform}",
+        f"- started {report.started}, took {format_seconds(report.elapsed_s)}; medians of "
+        f"{report.plan.repeat} verified runs, min–max shown",
+        "",
+    ]
+    return "\n".join(out)
+
+
+def to_json(report: BenchReport) -> str:
+    return json.dumps(report.to_dict(), indent=2, default=_json_default) + "\n"
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, float):
+        return None
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")

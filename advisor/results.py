@@ -1,0 +1,162 @@
+"""What a benchmark is asked to do and what it measured: plain data, JSON-ready."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from advisor.catalog import ALL_IDS
+
+DATA_SETS = ("standard", "adversarial")
+
+
+@dataclass
+class BenchPlan:
+    rows: int = 100_000
+    repeat: int = 3
+    warmup: int = 1
+    strategies: list[str] = field(default_factory=lambda: list(ALL_IDS))
+    data: str = "standard"
+    table: str | None = None
+    memory: bool = True
+    ceiling: bool = True
+    seed: int = 42
+    batch_rows: int = 50_000  # rows per batch; a run is one transaction over all batches
+
+
+class Timings:
+    """Statistics over the timed runs of one measurement."""
+
+    rows: int
+    runs_s: list[float]
+
+    @property
+    def median_s(self) -> float:
+        return statistics.median(self.runs_s) if self.runs_s else float("nan")
+
+    @property
+    def min_s(self) -> float:
+        return min(self.runs_s) if self.runs_s else float("nan")
+
+    @property
+    def max_s(self) -> float:
+        return max(self.runs_s) if self.runs_s else float("nan")
+
+    @property
+    def stdev_s(self) -> float:
+        return statistics.stdev(self.runs_s) if len(self.runs_s) > 1 else 0.0
+
+    @property
+    def rows_per_s(self) -> float:
+        median = self.median_s
+        return self.rows / median if self.runs_s and median > 0 else 0.0
+
+    def stats(self) -> dict[str, float]:
+        return {
+            "median_s": self.median_s,
+            "min_s": self.min_s,
+            "max_s": self.max_s,
+            "stdev_s": self.stdev_s,
+            "rows_per_s": self.rows_per_s,
+        }
+
+
+@dataclass
+class StrategyResult(Timings):
+    strategy: str
+    layer: str
+    shape: str
+    rows: int
+    runs_s: list[float] = field(default_factory=list)
+    warmup_s: list[float] = field(default_factory=list)
+    runs_verified: list[bool] = field(default_factory=list)
+    problem: str | None = None  # what the first failed verification found
+    peak_mib: float | None = None  # Python heap the insert allocated, in the memory pass
+    peak_includes_batch: bool = False  # input too large to prebuild: one batch is counted
+    error: str | None = None  # the strategy could not insert the rows at all
+
+    @property
+    def verified(self) -> bool:
+        """Every run, warmup and memory pass included, stored exactly the input."""
+        return bool(self.runs_s) and self.problem is None and self.error is None
+
+
+@dataclass
+class CeilingResult(Timings):
+    method: str
+    rows: int
+    runs_s: list[float] = field(default_factory=list)
+    verified: bool = False
+    note: str | None = None
+
+
+@dataclass
+class Environment:
+    advisor: str
+    python: str
+    platform: str
+    cpu_count: int
+    psycopg: str
+    libpq: str
+    sqlalchemy: str
+    server_version: str
+    target: str  # "embedded" or host:port/dbname, never a password
+    target_description: str
+
+
+@dataclass
+class BenchReport:
+    plan: BenchPlan
+    environment: Environment
+    started: str  # ISO 8601
+    elapsed_s: float = 0.0
+    ceiling: CeilingResult | None = None
+    results: list[StrategyResult] = field(default_factory=list)
+
+    def slowest_rows_per_s(self) -> float:
+        rates = [r.rows_per_s for r in self.results if r.rows_per_s > 0]
+        return min(rates) if rates else 0.0
+
+    def pct_of_ceiling(self, result: Timings) -> float | None:
+        if self.ceiling is None or self.ceiling.rows_per_s <= 0 or result.rows_per_s <= 0:
+            return None
+        return 100.0 * result.rows_per_s / self.ceiling.rows_per_s
+
+    def to_dict(self) -> dict[str, Any]:
+        slowest = self.slowest_rows_per_s()
+        results = []
+        for r in self.results:
+            item = asdict(r) | r.stats()
+            item["verified"] = r.verified
+            item["x_vs_slowest"] = r.rows_per_s / slowest if slowest and r.rows_per_s else None
+            item["pct_of_ceiling"] = self.pct_of_ceiling(r)
+            results.append(item)
+        ceiling = None if self.ceiling is None else asdict(self.ceiling) | self.ceiling.stats()
+        return {
+            "tool": "pg-insert-advisor",
+            "started": self.started,
+            "elapsed_s": self.elapsed_s,
+            "plan": asdict(self.plan),
+            "environment": asdict(self.environment),
+            "ceiling": ceiling,
+            "results": results,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> BenchReport:
+        """Inverse of `to_dict` (derived figures are recomputed, not trusted)."""
+        ceiling = data.get("ceiling")
+        return cls(
+            plan=BenchPlan(**_known(BenchPlan, data["plan"])),
+            environment=Environment(**_known(Environment, data["environment"])),
+            started=data["started"],
+            elapsed_s=data.get("elapsed_s", 0.0),
+            ceiling=None if ceiling is None else CeilingResult(**_known(CeilingResult, ceiling)),
+            results=[StrategyResult(**_known(StrategyResult, r)) for r in data["results"]],
+        )
+
+
+def _known(cls: type, data: dict[str, Any]) -> dict[str, Any]:
+    names = {f.name for f in fields(cls)}
+    return {k: v for k, v in data.items() if k in names}

@@ -1,0 +1,86 @@
+"""What every strategy shares: the native-shape conversion and the connection it owns."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from advisor.catalog import Shape, StrategyInfo
+
+if TYPE_CHECKING:
+    import psycopg
+    import sqlalchemy as sa
+
+    from advisor.benchtable import BenchTable
+    from advisor.server import Target
+
+Row = tuple[Any, ...]
+
+
+class Strategy(ABC):
+    """One way to insert rows.
+
+    The runner calls `open` (untimed), then per run `insert` with batches already converted
+    by `prepare` into the strategy's native shape; only `insert`, including its commit, is
+    timed, and the clock is paused while the next batch is being built.
+    """
+
+    info: ClassVar[StrategyInfo]
+
+    def __init__(self, target: Target, table: BenchTable) -> None:
+        self.target = target
+        self.table = table
+
+    def open(self) -> None:
+        """Connect and warm up whatever is not part of inserting rows."""
+
+    def prepare(self, rows: list[Row]) -> list[Any]:
+        """Turn canonical tuples into this strategy's native shape (not charged)."""
+        names = self.table.names
+        if self.info.shape is Shape.TUPLES:
+            return rows
+        if self.info.shape is Shape.DICTS:
+            return [dict(zip(names, row, strict=True)) for row in rows]
+        model = self.table.model
+        return [model(**dict(zip(names, row, strict=True))) for row in rows]
+
+    @abstractmethod
+    def insert(self, batches: Iterable[list[Any]]) -> None:
+        """Insert every batch and commit: this is what the clock measures."""
+
+    def close(self) -> None:
+        """Release connections; must be safe after a failure and when called twice."""
+
+
+class DriverStrategy(Strategy):
+    """A strategy on a bare psycopg connection."""
+
+    conn: psycopg.Connection[Any]
+
+    def open(self) -> None:
+        self.conn = self.target.connect()
+
+    def close(self) -> None:
+        if hasattr(self, "conn"):
+            self.conn.close()
+
+
+class SQLAlchemyStrategy(Strategy):
+    """A strategy on a SQLAlchemy engine that wraps one warm psycopg connection."""
+
+    engine: sa.Engine
+
+    def open(self) -> None:
+        import sqlalchemy as sa
+
+        self.engine = sa.create_engine(
+            "postgresql+psycopg://", creator=lambda: self.target.connect(), pool_size=1
+        )
+        _ = self.table.sa_table, self.table.model  # reflect and map before the clock starts
+        with self.engine.connect() as conn:  # dialect initialisation happens on first connect
+            conn.exec_driver_sql("SELECT 1")
+
+    def close(self) -> None:
+        if hasattr(self, "engine"):
+            self.engine.dispose()

@@ -1,0 +1,56 @@
+"""Parsing and formatting of counts, durations and rates shared by the CLI, TUI and reports."""
+
+import math
+import re
+
+from advisor.errors import InputError
+
+_SUFFIXES = {"": 1, "k": 1_000, "m": 1_000_000, "g": 1_000_000_000}
+_COUNT = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*([kmg]?)\s*$", re.IGNORECASE)
+
+
+def parse_count(text: str | int, what: str = "rows") -> int:
+    """Parse a positive row count: `500`, `10k`, `2M`, `1e6`, `1_000_000`, `2.5k`."""
+    if isinstance(text, int) and not isinstance(text, bool):
+        value: float = text
+    else:
+        match = _COUNT.match(str(text).replace("_", "").replace(",", ""))
+        if not match:
+            raise InputError(
+                f"{what} must be a positive count like 500, 10k, 2M or 1e6, not {text!r}"
+            )
+        value = float(match.group(1)) * _SUFFIXES[match.group(2).lower()]
+    if not math.isfinite(value) or value != int(value):
+        raise InputError(f"{what} must be a whole number, not {text!r}")
+    if value <= 0:
+        raise InputError(f"{what} must be at least 1, not {text!r}")
+    return int(value)
+
+
+def format_count(n: float) -> str:
+    """Compact human count: 950, 12.3k, 1.6M."""
+    for size, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(n) >= size:
+            return f"{n / size:.3g}{suffix}"
+    return f"{n:.0f}"
+
+
+def format_seconds(s: float) -> str:
+    """Duration with a unit that keeps three significant digits: 850 µs, 12.3 ms, 4.56 s, 2 h 05 min."""
+    if s < 1e-3:
+        return f"{s * 1e6:.0f} µs"
+    if s < 1:
+        return f"{s * 1e3:.3g} ms"
+    if s < 120:
+        return f"{s:.3g} s"
+    if s < 7200:
+        return f"{s / 60:.3g} min"
+    hours, rest = divmod(round(s), 3600)
+    if hours < 48:
+        return f"{hours} h {rest // 60:02d} min"
+    return f"{s / 86400:.3g} days"
+
+
+def format_rate(rows_per_s: float) -> str:
+    """Throughput such as `412k rows/s`."""
+    return f"{format_count(rows_per_s)} rows/s"
