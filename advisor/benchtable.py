@@ -83,7 +83,7 @@ class BenchTable:
 
         engine = sa.create_engine(
             "postgresql+psycopg://",
-            creator=lambda: self.sandbox.target.connect(),
+            creator=self.sandbox.target.connect,
             poolclass=sa.NullPool,
         )
         try:

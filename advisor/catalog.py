@@ -114,7 +114,8 @@ def parse_strategy_ids(text: str) -> list[str]:
         return list(ALL_IDS)
     for word in words:
         if word not in STRATEGIES:
+            valid = ", ".join(ALL_IDS)
             raise InputError(
-                f"unknown strategy {word!r}{suggest(word, ALL_IDS)} (valid: all, {', '.join(ALL_IDS)})"
+                f"unknown strategy {word!r}{suggest(word, ALL_IDS)} (valid: all, {valid})"
             )
     return [sid for sid in ALL_IDS if sid in words]

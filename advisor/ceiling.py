@@ -8,7 +8,6 @@ the rows are dumped once to a binary file that the server then loads with `COPY 
 
 from __future__ import annotations
 
-
 import tempfile
 import time
 from pathlib import Path
@@ -99,7 +98,8 @@ def _staging_sql(session: _Session) -> str:
     sandbox.admin.execute(
         f"CREATE TABLE {staging} AS SELECT {table.column_list} FROM {table.qualified}"
     )
-    return f"INSERT INTO {table.qualified} ({table.column_list}) SELECT {table.column_list} FROM {staging}"
+    columns = table.column_list
+    return f"INSERT INTO {table.qualified} ({columns}) SELECT {columns} FROM {staging}"
 
 
 def _timed_runs(

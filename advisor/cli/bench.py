@@ -22,8 +22,20 @@ def strategies() -> None:
 
 
 @click.command()
-@click.option("--rows", type=COUNT, default="100k", show_default=True, help="Rows per run (500, 10k, 2M, 1e6).")
-@click.option("--repeat", type=click.IntRange(min=1), default=3, show_default=True, help="Timed runs per strategy.")
+@click.option(
+    "--rows",
+    type=COUNT,
+    default="100k",
+    show_default=True,
+    help="Rows per run (500, 10k, 2M, 1e6).",
+)
+@click.option(
+    "--repeat",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Timed runs per strategy.",
+)
 @click.option(
     "--warmup",
     type=click.IntRange(min=0),
@@ -40,10 +52,20 @@ def strategies() -> None:
     help="Strategy ids, comma-separated (see `advisor strategies`).",
 )
 @dsn_option
-@click.option("--table", metavar="SCHEMA.NAME", help="Benchmark on a clone of this table (it is never written).")
-@click.option("--data", type=click.Choice(DATA_SETS), default="standard", show_default=True, help="Data set.")
-@click.option("--json", "json_out", metavar="FILE|-", help="Write every run and the environment as JSON.")
-@click.option("--markdown", "markdown_out", metavar="FILE|-", help="Write the results as a Markdown table.")
+@click.option(
+    "--table",
+    metavar="SCHEMA.NAME",
+    help="Benchmark on a clone of this table (it is never written).",
+)
+@click.option(
+    "--data", type=click.Choice(DATA_SETS), default="standard", show_default=True, help="Data set."
+)
+@click.option(
+    "--json", "json_out", metavar="FILE|-", help="Write every run and the environment as JSON."
+)
+@click.option(
+    "--markdown", "markdown_out", metavar="FILE|-", help="Write the results as a Markdown table."
+)
 @click.option("--no-chart", is_flag=True, help="Do not draw the rows/s chart.")
 @click.option("--no-memory", is_flag=True, help="Skip the tracemalloc memory measurement.")
 @click.option("--no-ceiling", is_flag=True, help="Skip measuring the server's own ingest ceiling.")
@@ -124,7 +146,9 @@ def print_report(report: BenchReport, stream: Any, *, chart: bool) -> None:
     keep = [i for i in range(len(HEADERS)) if not (i == 1 and console.width < 90)]
     table = Table(box=None, pad_edge=False, header_style="bold", collapse_padding=True)
     for i in keep:
-        header = HEADERS[i].replace(" of ", " of\n").replace(" vs ", " vs\n").replace(" MiB", "\nMiB")
+        header = (
+            HEADERS[i].replace(" of ", " of\n").replace(" vs ", " vs\n").replace(" MiB", "\nMiB")
+        )
         table.add_column(header, justify="left" if i < 2 else "right", no_wrap=True)
     for cells in table_rows(report):
         style = "red" if cells[7] != "yes" else None
@@ -138,8 +162,8 @@ def print_report(report: BenchReport, stream: Any, *, chart: bool) -> None:
         width = min(console.width, 100)
         console.print()
         bars = sum(1 for r in report.results if r.rows_per_s > 0)
-        chart = render(draw_rows_per_s, report, width, 4 + bars, console.is_terminal)
-        click.echo(chart, file=stream)
+        text = render(draw_rows_per_s, report, width, 4 + bars, console.is_terminal)
+        click.echo(text, file=stream)
 
 
 class BenchProgress:
@@ -152,7 +176,13 @@ class BenchProgress:
     def __enter__(self) -> BenchProgress:
         if self.enabled:
             from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+            from rich.progress import (
+                BarColumn,
+                MofNCompleteColumn,
+                Progress,
+                TextColumn,
+                TimeElapsedColumn,
+            )
 
             self._progress = Progress(
                 TextColumn("{task.description}"),
@@ -181,7 +211,9 @@ class BenchProgress:
                 description=f"{event.label:<22} {phase} {event.run} of {event.runs}",
                 completed=event.step,
             )
-            self._progress.update(self._rows, description="  rows", total=event.rows_total, completed=event.rows_done)
+            self._progress.update(
+                self._rows, description="  rows", total=event.rows_total, completed=event.rows_done
+            )
         elif isinstance(event, RunFinished):
             self._progress.update(self._overall, completed=event.step)
 

@@ -13,7 +13,7 @@ from advisor.errors import InputError
 from advisor.units import parse_count
 
 
-class CountType(click.ParamType):
+class CountType(click.ParamType):  # type: ignore[type-arg]
     """A positive row count: 500, 10k, 2M, 1e6."""
 
     name = "N"
@@ -25,12 +25,14 @@ class CountType(click.ParamType):
             self.fail(str(exc), param, ctx)
 
 
-class StrategiesType(click.ParamType):
+class StrategiesType(click.ParamType):  # type: ignore[type-arg]
     """`all` or a comma-separated list of strategy ids."""
 
     name = "all|ID,ID"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> list[str]:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> list[str]:
         if isinstance(value, list):
             return value
         try:

@@ -75,7 +75,7 @@ class SQLAlchemyStrategy(Strategy):
         import sqlalchemy as sa
 
         self.engine = sa.create_engine(
-            "postgresql+psycopg://", creator=lambda: self.target.connect(), pool_size=1
+            "postgresql+psycopg://", creator=self.target.connect, pool_size=1
         )
         _ = self.table.sa_table, self.table.model  # reflect and map before the clock starts
         with self.engine.connect() as conn:  # dialect initialisation happens on first connect

@@ -39,11 +39,11 @@ class DriverCopy(DriverStrategy):
 
     def insert(self, batches: Iterable[list[Any]]) -> None:
         table = self.table
-        with self.conn.cursor() as cur:
-            with cur.copy(f"COPY {table.qualified} ({table.column_list}) FROM STDIN") as copy:
-                for batch in batches:
-                    for row in batch:
-                        copy.write_row(row)
+        sql = f"COPY {table.qualified} ({table.column_list}) FROM STDIN"
+        with self.conn.cursor() as cur, cur.copy(sql) as copy:
+            for batch in batches:
+                for row in batch:
+                    copy.write_row(row)
         self.conn.commit()
 
 
@@ -59,12 +59,11 @@ class DriverCopyBinary(DriverStrategy):
     def insert(self, batches: Iterable[list[Any]]) -> None:
         table = self.table
         sql = f"COPY {table.qualified} ({table.column_list}) FROM STDIN (FORMAT BINARY)"
-        with self.conn.cursor() as cur:
-            with cur.copy(sql) as copy:
-                copy.set_types(table.type_oids)
-                for batch in batches:
-                    for row in batch:
-                        copy.write_row(row)
+        with self.conn.cursor() as cur, cur.copy(sql) as copy:
+            copy.set_types(table.type_oids)
+            for batch in batches:
+                for row in batch:
+                    copy.write_row(row)
         self.conn.commit()
 
 
