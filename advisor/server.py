@@ -216,6 +216,7 @@ class Sandbox:
     def __init__(self, target: Target) -> None:
         self.target = target
         self._admin: psycopg.Connection[Any] | None = None
+        self._created = False  # only a schema this instance created is ever dropped by it
 
     @property
     def admin(self) -> psycopg.Connection[Any]:
@@ -246,10 +247,12 @@ class Sandbox:
                 )
             if mark is not None:  # left over by a run that was killed
                 _drop_schema(conn, self.schema)
-            conn.execute(f"CREATE SCHEMA {quote_ident(self.schema)}")
-            conn.execute(
-                f"COMMENT ON SCHEMA {quote_ident(self.schema)} IS {_literal(SANDBOX_MARK)}"
-            )
+            with conn.transaction():  # never an unmarked schema of ours, even on failure
+                conn.execute(f"CREATE SCHEMA {quote_ident(self.schema)}")
+                conn.execute(
+                    f"COMMENT ON SCHEMA {quote_ident(self.schema)} IS {_literal(SANDBOX_MARK)}"
+                )
+            self._created = True
         except psycopg.errors.InsufficientPrivilege as exc:
             self.close()
             raise InputError(f"cannot create the sandbox schema: {_first_line(exc)}") from None
@@ -259,20 +262,22 @@ class Sandbox:
         return self
 
     def close(self) -> None:
-        """Drop the schema if it is ours and release the lock; safe to call twice."""
+        """Drop the schema this instance created and release the lock; safe to call twice."""
         import psycopg
 
         conn, self._admin = self._admin, None
+        created, self._created = self._created, False
         if conn is None:
             return
+        if not created:
+            conn.close()
+            return
         try:
-            if _schema_mark(conn, self.schema) == SANDBOX_MARK:
-                _drop_schema(conn, self.schema)
+            _drop_schema(conn, self.schema)
         except psycopg.Error:
             # The admin connection itself may be what broke: drop over a fresh one.
             with self.target.connect(autocommit=True) as fresh:
-                if _schema_mark(fresh, self.schema) == SANDBOX_MARK:
-                    _drop_schema(fresh, self.schema)
+                _drop_schema(fresh, self.schema)
         finally:
             conn.close()  # also releases the advisory lock
 

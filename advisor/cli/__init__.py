@@ -9,6 +9,7 @@ import os
 import signal
 import sys
 from types import FrameType
+from typing import Any
 
 import click
 
@@ -54,9 +55,9 @@ class _Interrupts:
         self.seen = True
         raise KeyboardInterrupt
 
-    def install(self) -> None:
-        signal.signal(signal.SIGINT, self)
-        signal.signal(signal.SIGTERM, self)
+    def install(self) -> list[tuple[int, Any]]:
+        """Install for SIGINT and SIGTERM; returns what to restore."""
+        return [(sig, signal.signal(sig, self)) for sig in (signal.SIGINT, signal.SIGTERM)]
 
 
 def _command_name(argv: list[str]) -> str:
@@ -71,7 +72,7 @@ def _fail(name: str, message: str) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
-    _Interrupts().install()
+    previous = _Interrupts().install()
     name = _command_name(args)
     code = 0
     try:
@@ -95,4 +96,7 @@ def main(argv: list[str] | None = None) -> None:
         # stdout closed early (e.g. piped to `head`): not an error worth a traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = 1
+    finally:
+        for sig, handler in previous:
+            signal.signal(sig, handler)
     sys.exit(code)

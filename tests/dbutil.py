@@ -1,0 +1,35 @@
+"""Small queries tests use to check what is (not) left in the server."""
+
+from advisor.server import SANDBOX_SCHEMA, Target
+
+
+def sandbox_exists(target: Target) -> bool:
+    with target.connect(autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_namespace WHERE nspname = %s", (SANDBOX_SCHEMA,)
+        ).fetchone()
+        return bool(row and row[0])
+
+
+def user_objects(target: Target) -> set[str]:
+    """Every relation, type and schema outside the system catalogs."""
+    with target.connect(autocommit=True) as conn:
+        rels = conn.execute(
+            "SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'"
+        ).fetchall()
+        schemas = conn.execute(
+            "SELECT 'schema ' || nspname FROM pg_namespace"
+            " WHERE nspname NOT IN ('pg_catalog', 'information_schema', 'public') AND nspname NOT LIKE 'pg_%'"
+        ).fetchall()
+    return {str(r[0]) for r in rels + schemas}
+
+
+def advisor_connections(target: Target) -> int:
+    """Open connections of ours, other than the one asking."""
+    with target.connect(autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pg-insert-advisor'"
+            " AND pid <> pg_backend_pid()"
+        ).fetchone()
+        return int(row[0]) if row else 0

@@ -1,0 +1,182 @@
+"""The benchmark engine on a real (embedded) PostgreSQL."""
+
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import pytest
+from dbutil import advisor_connections, sandbox_exists, user_objects
+
+from advisor import ceiling
+from advisor.catalog import ALL_IDS
+from advisor.errors import Cancelled
+from advisor.results import BenchPlan
+from advisor.runner import Event, Progress, RunFinished, StrategyFinished, run_benchmark
+from advisor.server import Target
+from advisor.strategies import IMPLEMENTATIONS
+from advisor.strategies.driver import DriverCopy
+
+
+def _plan(**kw: Any) -> BenchPlan:
+    base: dict[str, Any] = {
+        "rows": 600,
+        "repeat": 1,
+        "warmup": 0,
+        "memory": False,
+        "ceiling": False,
+    }
+    return BenchPlan(**(base | kw))
+
+
+def test_every_strategy_inserts_and_verifies_over_several_batches(target: Target) -> None:
+    before = user_objects(target)
+    # 1,234 rows in batches of 500: three batches, the last one partial.
+    report = run_benchmark(target, _plan(rows=1_234, batch_rows=500, repeat=2, warmup=1))
+    assert [r.strategy for r in report.results] == list(ALL_IDS)
+    for r in report.results:
+        assert r.error is None, r.error
+        assert r.verified, (r.strategy, r.problem)
+        assert len(r.runs_s) == 2 and len(r.warmup_s) == 1
+        assert r.runs_verified == [True, True]
+        assert r.min_s <= r.median_s <= r.max_s
+        assert r.rows_per_s == pytest.approx(1_234 / r.median_s)
+    assert user_objects(target) == before, "nothing may be left outside or inside the sandbox"
+    assert not sandbox_exists(target)
+
+
+def test_memory_pass_measures_every_strategy_and_replaces_the_first_warmup(target: Target) -> None:
+    events: list[Event] = []
+    report = run_benchmark(
+        target,
+        _plan(rows=2_000, warmup=2, memory=True, strategies=["orm_add_all", "driver_copy"]),
+        events.append,
+    )
+    phases = [(e.label, e.phase) for e in events if isinstance(e, RunFinished)]
+    assert phases == [
+        ("orm_add_all", "memory"),
+        ("orm_add_all", "warmup"),
+        ("orm_add_all", "run"),
+        ("driver_copy", "memory"),
+        ("driver_copy", "warmup"),
+        ("driver_copy", "run"),
+    ]
+    orm, copy = report.results
+    assert orm.peak_mib is not None and copy.peak_mib is not None
+    assert orm.peak_mib > copy.peak_mib > 0, "the unit of work needs more memory than COPY"
+    assert len(orm.warmup_s) == 1, "the memory pass is not reported as a timed warmup"
+
+
+def test_memory_pass_runs_separately_without_warmup(target: Target) -> None:
+    events: list[Event] = []
+    run_benchmark(target, _plan(memory=True, strategies=["driver_copy"]), events.append)
+    assert [e.phase for e in events if isinstance(e, RunFinished)] == ["run", "memory"]
+
+
+class _DropsARow(DriverCopy):
+    def insert(self, batches: Iterable[list[Any]]) -> None:
+        def skip_first() -> Iterator[list[Any]]:
+            for i, batch in enumerate(batches):
+                yield batch[1:] if i == 0 else batch
+
+        super().insert(skip_first())
+
+
+class _AltersAValue(DriverCopy):
+    def insert(self, batches: Iterable[list[Any]]) -> None:
+        def alter() -> Iterator[list[Any]]:
+            for i, batch in enumerate(batches):
+                if i == 0:
+                    first = batch[4]
+                    batch = [*batch[:4], (first[0], first[1] + "!", *first[2:]), *batch[5:]]
+                yield batch
+
+        super().insert(alter())
+
+
+def test_a_strategy_that_drops_a_row_is_unverified(
+    target: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(IMPLEMENTATIONS, "driver_copy", _DropsARow)
+    (result,) = run_benchmark(target, _plan(strategies=["driver_copy"], repeat=2)).results
+    assert not result.verified
+    assert result.runs_verified == [False, False]
+    assert result.problem is not None
+    assert "stored 599 rows, expected 600" in result.problem
+    assert "input row 1" in result.problem
+
+
+def test_a_strategy_that_alters_a_value_is_unverified_with_the_value(
+    target: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(IMPLEMENTATIONS, "driver_copy", _AltersAValue)
+    (result,) = run_benchmark(target, _plan(strategies=["driver_copy"])).results
+    assert not result.verified
+    assert result.problem is not None
+    assert "content differs" in result.problem
+    assert "input row 5, column 'name'" in result.problem
+    assert "!'" in result.problem
+
+
+def test_the_ceiling_is_measured_and_verified_from_a_server_file(target: Target) -> None:
+    report = run_benchmark(
+        target, _plan(rows=3_000, repeat=2, ceiling=True, strategies=["driver_copy_binary"])
+    )
+    assert report.ceiling is not None
+    assert report.ceiling.method == ceiling.SERVER_FILE
+    assert report.ceiling.verified
+    assert len(report.ceiling.runs_s) == 2
+    pct = report.pct_of_ceiling(report.results[0])
+    assert pct is not None and pct > 0
+
+
+def test_the_ceiling_falls_back_to_insert_select_on_a_remote_server(
+    target: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(Target, "is_local", property(lambda self: False))
+    report = run_benchmark(target, _plan(rows=1_000, ceiling=True, strategies=["driver_copy"]))
+    assert report.ceiling is not None
+    assert report.ceiling.method == ceiling.STAGING
+    assert report.ceiling.verified
+    assert not sandbox_exists(target)
+
+
+def test_cancel_stops_between_batches_and_cleans_up(target: Target) -> None:
+    cancel = threading.Event()
+    seen: list[Event] = []
+
+    def on_event(event: Event) -> None:
+        seen.append(event)
+        if isinstance(event, Progress) and event.rows_done >= 1_000:
+            cancel.set()
+
+    with pytest.raises(Cancelled):
+        run_benchmark(
+            target, _plan(rows=3_000, batch_rows=500, strategies=["core_execute"]), on_event, cancel
+        )
+    assert not any(isinstance(e, StrategyFinished) for e in seen)
+    assert not sandbox_exists(target)
+    _wait_for_no_connections(target)
+
+
+def test_an_interrupt_in_the_middle_of_a_run_leaves_nothing_behind(target: Target) -> None:
+    before = user_objects(target)
+
+    def on_event(event: Event) -> None:
+        if isinstance(event, Progress) and event.label == "orm_add_all" and event.rows_done > 0:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_benchmark(
+            target, _plan(rows=2_000, batch_rows=500, strategies=["orm_add_all"]), on_event
+        )
+    assert not sandbox_exists(target)
+    assert user_objects(target) == before
+    _wait_for_no_connections(target)
+
+
+def _wait_for_no_connections(target: Target) -> None:
+    deadline = time.monotonic() + 5
+    while advisor_connections(target) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert advisor_connections(target) == 0
