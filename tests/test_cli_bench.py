@@ -1,0 +1,210 @@
+"""`advisor bench` and `advisor strategies` through the entry point."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from cli_util import run_cli
+from dbutil import sandbox_exists
+
+from advisor.catalog import ALL_IDS
+from advisor.server import Target
+
+SMALL = ("--rows", "300", "--repeat", "2", "--warmup", "0", "--no-memory")
+
+
+def test_strategies_lists_every_id_with_layer_and_input(capsys: pytest.CaptureFixture[str]) -> None:
+    result = run_cli(capsys, "strategies")
+    assert result.code == 0
+    lines = result.out.splitlines()[1:]
+    assert [line.split()[0] for line in lines] == list(ALL_IDS)
+    binary = next(line.split()[:3] for line in lines if line.startswith("driver_copy_binary"))
+    assert binary == ["driver_copy_binary", "driver", "tuples"]
+
+
+def test_bench_prints_table_chart_and_exports(
+    capsys: pytest.CaptureFixture[str], dsn: str, tmp_path: Path
+) -> None:
+    json_file, md_file = tmp_path / "r.json", tmp_path / "r.md"
+    result = run_cli(
+        capsys,
+        "bench",
+        *SMALL,
+        "--strategies",
+        "driver_copy,core_execute",
+        "--dsn",
+        dsn,
+        "--json",
+        str(json_file),
+        "--markdown",
+        str(md_file),
+    )
+    assert result.code == 0, result.err
+    assert "server: PostgreSQL" in result.err
+    # Table rows, not the chart's bar labels (which are followed by ┤).
+    table = [
+        line.split() for line in result.out.splitlines() if line.startswith(("driver_", "core_"))
+    ]
+    rows = {cells[0]: cells for cells in table if "┤" not in cells[0]}
+    assert set(rows) == {"driver_copy", "core_execute"}
+    assert all("yes" in cells for cells in rows.values()), rows
+    assert "server ceiling:" in result.out
+    assert "rows/s, median" in result.out, "the chart is drawn by default"
+
+    data = json.loads(json_file.read_text())
+    assert data["plan"]["rows"] == 300 and data["plan"]["strategies"] == [
+        "core_execute",
+        "driver_copy",
+    ]
+    assert set(data["environment"]) >= {
+        "python",
+        "psycopg",
+        "sqlalchemy",
+        "server_version",
+        "cpu_count",
+        "target",
+    }
+    for item in data["results"]:
+        assert {"strategy", "layer", "rows", "runs_s", "median_s", "rows_per_s", "verified"} <= set(
+            item
+        )
+        assert len(item["runs_s"]) == 2 and item["verified"] is True
+        assert min(item["runs_s"]) <= item["median_s"] <= max(item["runs_s"])
+    assert data["ceiling"]["verified"] is True
+
+    md = md_file.read_text()
+    assert "| strategy | layer | median |" in md
+    assert "| driver_copy | driver |" in md
+
+
+def test_json_to_stdout_is_pure_json_and_the_table_moves_to_stderr(
+    capsys: pytest.CaptureFixture[str], dsn: str
+) -> None:
+    result = run_cli(
+        capsys, "bench", *SMALL, "--strategies", "driver_copy", "--dsn", dsn, "--json", "-"
+    )
+    assert result.code == 0
+    assert json.loads(result.out)["results"][0]["strategy"] == "driver_copy"
+    assert "driver_copy" in result.err and "rows/s" in result.err
+
+
+def test_markdown_to_stdout(capsys: pytest.CaptureFixture[str], dsn: str) -> None:
+    result = run_cli(
+        capsys,
+        "bench",
+        *SMALL,
+        "--strategies",
+        "driver_unnest",
+        "--dsn",
+        dsn,
+        "--markdown",
+        "-",
+        "--no-chart",
+        "--no-ceiling",
+    )
+    assert result.code == 0
+    assert result.out.startswith("## pg-insert-advisor benchmark")
+    assert "| driver_unnest | driver |" in result.out
+    assert "rows/s, median" not in result.out + result.err
+
+
+def test_a_password_in_the_dsn_is_never_printed_or_exported(
+    capsys: pytest.CaptureFixture[str], target: Target, tmp_path: Path
+) -> None:
+    # The embedded server trusts local connections, so any password is accepted.
+    with_password = target.dsn.replace("postgres:@", "postgres:TopSecret42@")
+    assert "TopSecret42" in with_password
+    out = tmp_path / "r.json"
+    result = run_cli(
+        capsys,
+        "bench",
+        *SMALL,
+        "--strategies",
+        "driver_copy",
+        "--dsn",
+        with_password,
+        "--json",
+        str(out),
+        "--markdown",
+        "-",
+    )
+    assert result.code == 0, result.err
+    assert "TopSecret42" not in result.out + result.err + out.read_text()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--rows", "0"), "at least 1"),
+        (("--rows", "-3"), "positive count"),
+        (("--rows", "lots"), "positive count"),
+        (("--strategies", "driver_cpy"), "did you mean 'driver_copy'"),
+        (("--repeat", "0"), "--repeat"),
+        (("--data", "weird"), "--data"),
+        (("--json", "/no/such/dir/out.json"), "does not exist"),
+        (("--dsn", "postgresql://u:Hunter2@127.0.0.1:1/db"), "cannot connect"),
+        (("--dsn", "bogus_key=1 password=Hunter2"), "invalid DSN"),
+        (("--dsn", "host=127.0.0.1", "password=Hunter2"), "unexpected extra argument"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
+) -> None:
+    result = run_cli(capsys, "bench", *args)
+    assert result.code == 2
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1, result.err
+    assert lines[0].startswith("advisor bench: ")
+    assert message in lines[0]
+    assert "Traceback" not in result.err and "Hunter2" not in result.err
+
+
+def _start_bench(dsn: str) -> subprocess.Popen[str]:
+    args = [
+        "bench",
+        "--dsn",
+        dsn,
+        "--rows",
+        "200k",
+        "--strategies",
+        "orm_add_all",
+        "--no-ceiling",
+        "--no-chart",
+    ]
+    env = os.environ | {"PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "advisor", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_an_interrupted_bench_exits_130_quickly_and_drops_the_sandbox(
+    target: Target, dsn: str, sig: signal.Signals
+) -> None:
+    proc = _start_bench(dsn)
+    try:
+        deadline = time.monotonic() + 30
+        while not sandbox_exists(target):
+            assert proc.poll() is None, proc.communicate()
+            assert time.monotonic() < deadline, "the benchmark never started"
+            time.sleep(0.05)
+        time.sleep(1.0)  # well inside the first ORM run
+        sent = time.monotonic()
+        proc.send_signal(sig)
+        _, err = proc.communicate(timeout=20)
+        took = time.monotonic() - sent
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
+    assert "interrupted" in err and "Traceback" not in err
+    assert took < 3.0, f"took {took:.1f}s to stop"
+    assert not sandbox_exists(target)
