@@ -86,10 +86,12 @@ class _AltersAValue(DriverCopy):
     def insert(self, batches: Iterable[list[Any]]) -> None:
         def alter() -> Iterator[list[Any]]:
             for i, batch in enumerate(batches):
-                if i == 0:
-                    first = batch[4]
-                    batch = [*batch[:4], (first[0], first[1] + "!", *first[2:]), *batch[5:]]
-                yield batch
+                first = batch[4]
+                yield (
+                    [*batch[:4], (first[0], first[1] + "!", *first[2:]), *batch[5:]]
+                    if i == 0
+                    else batch
+                )
 
         super().insert(alter())
 

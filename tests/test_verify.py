@@ -15,7 +15,7 @@ def test_checksum_ignores_order_but_not_content() -> None:
     assert _checksum(rows) == _checksum(list(reversed(rows)))
     assert _checksum(rows) != _checksum([(1, "a"), (2, "b"), (3, "C")])
     assert _checksum(rows) != _checksum(rows[:2])
-    assert _checksum(rows + [(1, "a")]) != _checksum(rows), "a duplicated row is a difference"
+    assert _checksum([*rows, (1, "a")]) != _checksum(rows), "a duplicated row is a difference"
 
 
 def test_canonical_values_tell_apart_what_equality_does_not() -> None:
