@@ -209,13 +209,12 @@ def load_bench(path: str | Path) -> list[Measurement]:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"bench file {name!r} is not JSON: {exc}") from None
     try:
-        report = BenchReport.from_dict(data)
+        points = measurements_from_report(BenchReport.from_dict(data))
     except (KeyError, TypeError, AttributeError) as exc:
         raise InputError(
             f"bench file {name!r} is not `advisor bench --json` output ({type(exc).__name__}: "
             f"{exc})"
         ) from None
-    points = measurements_from_report(report)
     if not points:
         raise InputError(f"bench file {name!r} has no verified results to estimate from")
     return points

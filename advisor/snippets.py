@@ -9,7 +9,7 @@ email (the conflict target). The tests run every variant against a real server.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from advisor.strategies.driver import UNNEST_BATCH
@@ -71,10 +71,6 @@ class _Code:
     blocks: list[str] = field(default_factory=list)
 
     @property
-    def column_list(self) -> str:
-        return ", ".join(self.columns)
-
-    @property
     def update_columns(self) -> tuple[str, ...]:
         return tuple(c for c in self.columns if c not in ("id", CONFLICT_KEY))
 
@@ -99,8 +95,11 @@ class _Code:
     # --- pieces shared by several strategies ------------------------------------------
 
     def tuple_constant(self, name: str, values: tuple[str, ...]) -> None:
-        quoted = ", ".join(f'"{v}"' for v in values)
-        self.blocks.append(f"{name} = ({quoted})")
+        quoted = [f'"{v}"' for v in values]
+        line = f"{name} = ({', '.join(quoted)})"
+        if len(line) > 79:  # one value per line, as a formatter would
+            line = f"{name} = (\n" + "".join(f"    {q},\n" for q in quoted) + ")"
+        self.blocks.append(line)
 
     def columns_constant(self) -> None:
         self.tuple_constant("COLUMNS", self.columns)
@@ -122,9 +121,10 @@ class _Code:
             )
         )
 
-    def sql_constant(self, name: str, lines: list[str]) -> None:
+    def sql_constant(self, name: str, lines: list[str], comment: str = "") -> None:
         quoted = "\n".join(f'    "{line}"' for line in lines)
-        self.blocks.append(f"{name} = (\n{quoted}\n)")
+        above = f"# {comment}\n" if comment else ""
+        self.blocks.append(f"{above}{name} = (\n{quoted}\n)")
 
     def conflict_sql(self) -> list[str]:
         sets = [f"{c} = excluded.{c}" for c in self.update_columns]
@@ -138,15 +138,20 @@ class _Code:
         returns = "list[int]" if self.w.returning else "None"
         shape = self.w.shape
         if shape is InputShape.CSV:
-            return f"def load_csv({first}, path: str) -> {returns}:"
-        self.need("typing", "Any")
-        model = "StandardRow" if "sqlalchemy.orm" in self.imports else "Any"
-        rows = {
-            InputShape.OBJECTS: f"objs: list[{model}]",
-            InputShape.DICTS: "rows: list[dict[str, Any]]",
-            InputShape.TUPLES: "rows: list[tuple[Any, ...]]",
-        }[shape]
-        return f"def insert_rows({first}, {rows}) -> {returns}:"
+            name, rows = "load_csv", "path: str"
+        else:
+            self.need("typing", "Any")
+            model = "StandardRow" if "sqlalchemy.orm" in self.imports else "Any"
+            name, rows = (
+                "insert_rows",
+                {
+                    InputShape.OBJECTS: f"objs: list[{model}]",
+                    InputShape.DICTS: "rows: list[dict[str, Any]]",
+                    InputShape.TUPLES: "rows: list[tuple[Any, ...]]",
+                }[shape],
+            )
+        line = f"def {name}({first}, {rows}) -> {returns}:"
+        return line if len(line) <= 79 else f"def {name}(\n    {first}, {rows}\n) -> {returns}:"
 
     def as_dicts(self) -> list[str]:
         """Lines that leave the input in `rows` as a list of dicts."""
@@ -171,6 +176,20 @@ class _Code:
 
 
 _STDLIB = {"csv", "datetime", "operator", "typing"}
+SQL_WIDTH = 72  # a SQL fragment line: with its indent and quotes, the code stays in 79
+
+
+def sql_lines(head: str, items: Sequence[str], tail: str) -> list[str]:
+    """`head` + comma-separated `items` + `tail`, as SQL fragments that join back into it."""
+    lines = [head]
+    for i, item in enumerate(items):
+        piece = item + ("," if i < len(items) - 1 else tail)
+        sep = "" if lines[-1].endswith(("(", " ")) else " "
+        if len(lines[-1]) + len(sep) + len(piece) > SQL_WIDTH:
+            lines.append(" " + piece)
+        else:
+            lines[-1] += sep + piece
+    return lines
 
 
 def _import_line(module: str, names: set[str]) -> str:
@@ -288,7 +307,7 @@ def core_execute(code: _Code) -> str:
 
 def _insert_sql(code: _Code, values: list[str]) -> None:
     """The SQL constant of an INSERT strategy, with ON CONFLICT and RETURNING as asked."""
-    lines = [f"INSERT INTO {TABLE} ({code.column_list})", *values]
+    lines = [*sql_lines(f"INSERT INTO {TABLE} (", code.columns, ")"), *values]
     if code.w.upsert:
         lines += code.conflict_sql()
     if code.w.returning:
@@ -309,7 +328,7 @@ def driver_executemany(code: _Code) -> str:
         code.columns_constant()
         fn.append("    rows = [attrgetter(*COLUMNS)(obj) for obj in objs]")
     marks = [f"%({c})s" if named else "%s" for c in code.columns]
-    _insert_sql(code, [f" VALUES ({', '.join(marks)})"])
+    _insert_sql(code, sql_lines(" VALUES (", marks, ")"))
     if code.w.returning:
         fn += [
             "    ids = []",
@@ -333,10 +352,12 @@ def driver_executemany(code: _Code) -> str:
     return code.render(fn)
 
 
-def _copy_rows(code: _Code, sql: str, set_types: bool) -> str:
+def _copy_rows(code: _Code, options: str, set_types: bool) -> str:
     """COPY ... FROM STDIN fed row by row with write_row."""
     code.need("psycopg")
-    code.blocks.append(f'COPY = "{sql}"')
+    code.sql_constant(
+        "COPY", [*sql_lines(f"COPY {TABLE} (", code.columns, ")"), f" FROM STDIN{options}"]
+    )
     shape = code.w.shape
     fn = [code.signature("conn: psycopg.Connection")]
     source, row = ("objs", "get(obj)") if shape is InputShape.OBJECTS else ("rows", "get(row)")
@@ -349,8 +370,7 @@ def _copy_rows(code: _Code, sql: str, set_types: bool) -> str:
         fn.append(f"    get = {getter}(*COLUMNS)")
     fn.append("    with conn.cursor() as cur, cur.copy(COPY) as copy:")
     if set_types:
-        types = ", ".join(f'"{COLUMN_TYPES[c]}"' for c in code.columns)
-        code.blocks.append(f"TYPES = [{types}]")
+        code.tuple_constant("TYPES", tuple(COLUMN_TYPES[c] for c in code.columns))
         fn.append("        copy.set_types(TYPES)  # binary COPY sends exact types, no casts")
     item = "obj" if shape is InputShape.OBJECTS else "row"
     fn += [
@@ -366,10 +386,10 @@ def _copy_csv(code: _Code) -> str:
     code.need("psycopg")
     staged = code.w.upsert or code.w.returning
     into = "staging" if staged else TABLE
-    options = "(FORMAT csv, HEADER true)"
-    code.blocks.append(
-        f"# The CSV has a header line and these columns, in this order.\n"
-        f'COPY = "COPY {into} ({code.column_list}) FROM STDIN {options}"'
+    code.sql_constant(
+        "COPY",
+        [*sql_lines(f"COPY {into} (", code.columns, ")"), " FROM STDIN (FORMAT csv, HEADER true)"],
+        comment="The CSV has a header line and these columns, in this order.",
     )
     fn = [
         code.signature("conn: psycopg.Connection"),
@@ -380,10 +400,11 @@ def _copy_csv(code: _Code) -> str:
             "STAGING",
             [
                 "CREATE TEMP TABLE staging ON COMMIT DROP AS",
-                f" SELECT {code.column_list} FROM {TABLE} WITH NO DATA",
+                *sql_lines(" SELECT ", code.columns, f" FROM {TABLE}"),
+                " WITH NO DATA",
             ],
         )
-        _insert_sql(code, [f" SELECT {code.column_list} FROM staging"])
+        _insert_sql(code, sql_lines(" SELECT ", code.columns, " FROM staging"))
         fn += [
             "        # COPY has no ON CONFLICT and returns no ids: load a staging table,",
             "        # then INSERT ... SELECT from it.",
@@ -407,32 +428,24 @@ def _copy_csv(code: _Code) -> str:
 def driver_copy(code: _Code) -> str:
     if code.w.shape is InputShape.CSV:
         return _copy_csv(code)
-    return _copy_rows(code, f"COPY {TABLE} ({code.column_list}) FROM STDIN", set_types=False)
+    return _copy_rows(code, "", set_types=False)
 
 
 def driver_copy_binary(code: _Code) -> str:
-    sql = f"COPY {TABLE} ({code.column_list}) FROM STDIN (FORMAT BINARY)"
-    return _copy_rows(code, sql, set_types=True)
+    return _copy_rows(code, " (FORMAT BINARY)", set_types=True)
 
 
 def driver_unnest(code: _Code) -> str:
     code.need("psycopg")
     shape = code.w.shape
     casts = [f"%s::{COLUMN_TYPES[c]}[]" for c in code.columns]
-    _insert_sql(
-        code,
-        [
-            " SELECT * FROM unnest(",
-            *(f"{c}, " for c in casts[:-1]),
-            f"{casts[-1]})",
-        ],
-    )
+    _insert_sql(code, sql_lines(" SELECT * FROM unnest(", casts, ")"))
     code.blocks.append(f"BATCH = {UNNEST_BATCH:_}  # rows per statement: one array per column")
     fn = [code.signature("conn: psycopg.Connection")]
     if shape is InputShape.CSV:
         code.csv_parser()
         fn += code.as_dicts()
-    elif shape is not InputShape.TUPLES:
+    if shape is not InputShape.TUPLES:
         code.columns_constant()
     source = "objs" if shape is InputShape.OBJECTS else "rows"
     if shape is InputShape.OBJECTS:
@@ -447,7 +460,8 @@ def driver_unnest(code: _Code) -> str:
         "    with conn.cursor() as cur:",
         f"        for start in range(0, len({source}), BATCH):",
         f"            batch = {source}[start : start + BATCH]",
-        f"            cur.execute(SQL, {arrays})",
+        f"            arrays = {arrays}",
+        "            cur.execute(SQL, arrays)",
     ]
     if code.w.returning:
         fn += [
