@@ -39,7 +39,7 @@ from advisor.catalog import ALL_IDS, STRATEGIES, Layer
 from advisor.errors import InputError
 from advisor.results import BenchReport
 from advisor.strategies.driver import UNNEST_BATCH
-from advisor.workload import InputShape, Workload
+from advisor.workload import Workload
 
 REFERENCE_ROWS = 100_000  # the volume the reference throughputs were measured at
 REFERENCE_SOURCE = "reference throughputs (the article's machine)"
@@ -218,13 +218,3 @@ def load_bench(path: str | Path) -> list[Measurement]:
     if not points:
         raise InputError(f"bench file {name!r} has no verified results to estimate from")
     return points
-
-
-def shape_note(workload: Workload, strategy: str) -> str | None:
-    """What the estimate leaves out for this input shape, if anything."""
-    native = STRATEGIES[strategy].shape
-    if workload.shape is InputShape.CSV and strategy != "driver_copy":
-        return "parsing the CSV in Python is not included"
-    if workload.shape is InputShape.OBJECTS and native.value != "objects":
-        return "converting ORM objects is not included"
-    return None

@@ -20,13 +20,13 @@ Then the warnings: mismatched abstractions, COPY's limits, binary types, network
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass, replace
-from typing import Any
+from collections.abc import Sequence
+from dataclasses import replace
 
 from advisor.catalog import ALL_IDS, STRATEGIES, Layer
-from advisor.errors import InputError
 from advisor.estimates import Estimate, Estimator, Measurement
+from advisor.purposes import PURPOSE, TRADE_OFFS
+from advisor.recommendation import Alternative, Cadence, Recommendation
 from advisor.snippets import snippet
 from advisor.units import format_rate
 from advisor.units import format_seconds as fs
@@ -58,153 +58,6 @@ CLARITY = (
     "driver_copy_binary",
 )
 LAYERS = (Layer.ORM, Layer.CORE, Layer.DRIVER)
-
-# The article's purpose table, plus the strategies it does not cover.
-PURPOSE = {
-    "orm_add_all": "business logic, correctness, small batches",
-    "orm_bulk_insert": "ORM objects at scale (the article's bulk_save_objects, which is "
-    "legacy in SQLAlchemy 2.x; ORM bulk INSERT is its successor)",
-    "core_execute": "structured data with light abstraction",
-    "driver_executemany": "raw rows at high throughput",
-    "driver_copy": "bulk ingestion, ETL and firehose loads",
-    "driver_copy_binary": "the fastest bulk path, when the column types are exact",
-    "driver_unnest": "one INSERT per 10,000 rows that keeps ON CONFLICT and RETURNING",
-}
-
-
-@dataclass(frozen=True)
-class TradeOffs:
-    safety: str
-    maintenance: str
-    cognitive_load: str
-
-
-TRADE_OFFS = {
-    "orm_add_all": TradeOffs(
-        "highest: validation, relationships, cascades, events and defaults all run",
-        "lowest: ordinary application code on your models",
-        "lowest: the ORM idiom the team already reads",
-    ),
-    "orm_bulk_insert": TradeOffs(
-        "high: same session and transaction, typed columns; but no relationship cascades, "
-        "no ORM events, no per-object validation",
-        "low: one session.execute(insert(Model), dicts); keep the dict keys in step with the model",
-        "low: plain SQLAlchemy 2.x, once you know it bypasses the unit of work",
-    ),
-    "core_execute": TradeOffs(
-        "medium: typed columns and bound parameters; the rules are the database's "
-        "constraints, not your models'",
-        "low: table metadata and one execute",
-        "low to medium: SQL expressions, no object identity",
-    ),
-    "driver_executemany": TradeOffs(
-        "medium: bound parameters and psycopg's type adaptation; no model rules",
-        "medium: SQL text and column order live in your code",
-        "medium: raw SQL and explicit transactions",
-    ),
-    "driver_copy": TradeOffs(
-        "medium: all or nothing per COPY and the server parses every value, but no ON "
-        "CONFLICT and no ids back",
-        "medium: the column list must match the rows",
-        "medium: the COPY protocol, and staging tables for upserts",
-    ),
-    "driver_copy_binary": TradeOffs(
-        "medium: all or nothing, but any type mismatch fails the whole load",
-        "high: the declared types must follow every schema change",
-        "high: binary formats and exact PostgreSQL types",
-    ),
-    "driver_unnest": TradeOffs(
-        "medium: ordinary INSERT semantics (constraints, ON CONFLICT, RETURNING)",
-        "medium to high: one typed array per column; the casts must follow the schema",
-        "medium to high: column-wise arrays and batching",
-    ),
-}
-
-
-@dataclass(frozen=True)
-class Alternative:
-    strategy: str
-    layer: Layer
-    estimate_s: float
-    usable: bool  # False: it cannot do what the answers ask (or is legacy)
-    why_not: str
-
-
-@dataclass(frozen=True)
-class Cadence:
-    """Time per year at the workload's frequency."""
-
-    runs_per_year: int
-    seconds_per_year: float
-    model: str  # how the runs were counted, in words
-    headroom_x: float | None = None  # continuous only: sustainable rate / arrival rate
-
-
-@dataclass(frozen=True)
-class Recommendation:
-    workload: Workload
-    layer: Layer
-    strategy: str
-    reasons: tuple[str, ...]
-    trade_offs: TradeOffs
-    warnings: tuple[str, ...]
-    alternatives: tuple[Alternative, ...]
-    estimate_s: float
-    estimate_source: str
-    per_year: Cadence
-    snippet: str
-
-    @property
-    def title(self) -> str:
-        return STRATEGIES[self.strategy].title
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "layer": self.layer.value,
-            "strategy": self.strategy,
-            "title": self.title,
-            "reasons": list(self.reasons),
-            "trade_offs": asdict(self.trade_offs),
-            "warnings": list(self.warnings),
-            "estimate_s": self.estimate_s,
-            "estimate_source": self.estimate_source,
-            "per_year": asdict(self.per_year),
-            "alternatives": [asdict(a) | {"layer": a.layer.value} for a in self.alternatives],
-            "snippet": self.snippet,
-            "workload": self.workload.to_dict(),
-        }
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Recommendation:
-        """Inverse of `to_dict`, for saved profiles; a malformed one is an InputError."""
-        try:
-            return cls(
-                workload=Workload.from_dict(data["workload"]),
-                layer=Layer(data["layer"]),
-                strategy=_known_id(data["strategy"]),
-                reasons=tuple(str(r) for r in data["reasons"]),
-                trade_offs=TradeOffs(**data["trade_offs"]),
-                warnings=tuple(str(w) for w in data["warnings"]),
-                alternatives=tuple(_alternative(a) for a in data["alternatives"]),
-                estimate_s=float(data["estimate_s"]),
-                estimate_source=str(data["estimate_source"]),
-                per_year=Cadence(**data["per_year"]),
-                snippet=str(data["snippet"]),
-            )
-        except (KeyError, TypeError, ValueError) as exc:
-            raise InputError(f"invalid recommendation ({type(exc).__name__}: {exc})") from None
-
-
-def _alternative(data: Mapping[str, Any]) -> Alternative:
-    return Alternative(
-        **(dict(data) | {"layer": Layer(data["layer"]), "strategy": _known_id(data["strategy"])})
-    )
-
-
-def _known_id(value: Any) -> str:
-    if value not in STRATEGIES:
-        raise ValueError(f"unknown strategy {value!r}")
-    return str(value)
 
 
 def recommend(workload: Workload, measured: Sequence[Measurement] | None = None) -> Recommendation:
@@ -286,9 +139,7 @@ class _Decider:
         return f"{QUESTION_BY_KEY[key].reason_label}: {values[key]}"
 
     def say(self, key: str, text: str) -> None:
-        reason = f"{self.answer(key)} — {text}"
-        if reason not in self.reasons:
-            self.reasons.append(reason)
+        self.reasons.append(f"{self.answer(key)} — {text}")
 
     # --- the steps ----------------------------------------------------------------------
 

@@ -14,12 +14,12 @@ import pytest
 
 from advisor.catalog import ALL_IDS, STRATEGIES
 from advisor.estimates import REFERENCE_ROWS, Estimator, Measurement
+from advisor.recommendation import Recommendation
 from advisor.rules import (
     BULK_SAVING_S,
     BULK_SAVING_SHARE,
     LAYER_SAVING_S,
     LAYER_SAVING_SHARE,
-    Recommendation,
     recommend,
     usable,
     worth,
@@ -289,6 +289,13 @@ SCENARIOS = [
         id="budget-impossible-keeps-clarity",
     ),
     pytest.param(
+        answers("tuples", "2M", "low", "daily", upsert=True, budget_s=10),
+        "driver",
+        "driver_executemany",
+        [("budget: 10 s per run", "nothing fits")],
+        id="budget-cannot-buy-copy-for-an-upsert",
+    ),
+    pytest.param(
         answers("objects", "3M", "high", "continuous"),
         "core",
         "core_execute",
@@ -370,6 +377,17 @@ def test_returning_and_upsert_are_what_keeps_copy_out(
     base = answers("tuples", "500k", "low", "daily")
     assert recommend(workload(**base)).strategy == without
     assert recommend(workload(**base, **{flag: True})).strategy == with_flag
+
+
+@pytest.mark.parametrize(
+    ("flag", "because"), [("upsert", "has no ON CONFLICT"), ("returning", "returns no ids")]
+)
+def test_copy_is_offered_only_through_a_staging_table(flag: str, because: str) -> None:
+    rec = recommend(workload(**answers("tuples", "2M", "low", "daily", **{flag: True})))
+    for sid in ("driver_copy", "driver_copy_binary"):
+        alt = next(a for a in rec.alternatives if a.strategy == sid)
+        assert not alt.usable
+        assert because in alt.why_not and "staging table" in alt.why_not
 
 
 def test_bulk_save_objects_is_never_recommended_even_when_measured_fastest() -> None:
@@ -454,11 +472,22 @@ def test_time_per_year(frequency: str, runs: int) -> None:
         assert rec.per_year.headroom_x is None
 
 
-def test_deterministic_and_round_trips_through_dict() -> None:
-    w = workload(**answers("objects", "300k", "medium", "daily", budget_s=5, rtt_ms=2.5))
+def _values(data: Any) -> list[Any]:
+    if isinstance(data, dict):
+        return [v for value in data.values() for v in _values(value)]
+    if isinstance(data, list):
+        return [v for value in data for v in _values(value)]
+    return [data]
+
+
+@pytest.mark.parametrize("frequency", ["daily", "continuous"])
+def test_deterministic_and_round_trips_through_dict(frequency: str) -> None:
+    w = workload(**answers("objects", "300k", "medium", frequency, budget_s=5, rtt_ms=2.5))
     rec = recommend(w)
     assert recommend(w) == rec
-    assert Recommendation.from_dict(rec.to_dict()) == rec
+    data = rec.to_dict()
+    assert all(type(v) in (str, int, float, bool) for v in _values(data))  # TOML-ready
+    assert Recommendation.from_dict(data) == rec
 
 
 def test_from_dict_rejects_a_damaged_recommendation() -> None:

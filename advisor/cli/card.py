@@ -8,7 +8,7 @@ from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from advisor.rules import Recommendation
+from advisor.recommendation import Recommendation
 from advisor.units import format_seconds
 
 PIPE_WIDTH = 80  # a file or a pipe gets 80 columns: long text wraps, it is never cut
