@@ -78,8 +78,10 @@ class Measurement:
     seconds: float
 
     def __post_init__(self) -> None:
-        if self.rows <= 0 or not self.seconds > 0:
-            raise ValueError(f"a measurement needs rows > 0 and seconds > 0, not {self}")
+        if self.strategy not in STRATEGIES or self.rows <= 0 or not self.seconds > 0:
+            raise ValueError(
+                f"a measurement needs a known strategy, rows > 0 and seconds > 0: {self}"
+            )
 
 
 @dataclass(frozen=True)

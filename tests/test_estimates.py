@@ -101,9 +101,13 @@ def test_unmeasured_strategies_are_calibrated_on_the_measured_ones() -> None:
     assert "driver_copy" in est.source and "the other 7" in est.source
 
 
-def test_invalid_measurements_are_refused() -> None:
-    with pytest.raises(ValueError, match="seconds > 0"):
-        Measurement("driver_copy", 10, 0.0)
+@pytest.mark.parametrize(
+    ("strategy", "rows", "seconds"),
+    [("driver_copy", 10, 0.0), ("driver_copy", 0, 1.0), ("driver_teleport", 10, 1.0)],
+)
+def test_invalid_measurements_are_refused(strategy: str, rows: int, seconds: float) -> None:
+    with pytest.raises(ValueError, match="a measurement needs"):
+        Measurement(strategy, rows, seconds)
 
 
 @pytest.mark.parametrize(
