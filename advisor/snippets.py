@@ -140,7 +140,6 @@ class _Code:
         if shape is InputShape.CSV:
             name, rows = "load_csv", "path: str"
         else:
-            self.need("typing", "Any")
             model = "StandardRow" if "sqlalchemy.orm" in self.imports else "Any"
             name, rows = (
                 "insert_rows",
@@ -150,6 +149,8 @@ class _Code:
                     InputShape.TUPLES: "rows: list[tuple[Any, ...]]",
                 }[shape],
             )
+            if "Any" in rows:
+                self.need("typing", "Any")
         line = f"def {name}({first}, {rows}) -> {returns}:"
         return line if len(line) <= 79 else f"def {name}(\n    {first}, {rows}\n) -> {returns}:"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import csv
 import importlib.util
 import itertools
@@ -56,10 +57,18 @@ def test_every_recommendable_strategy_has_a_snippet() -> None:
 
 
 @pytest.mark.parametrize(("strategy", "workload"), VARIANTS)
-def test_snippet_compiles_and_fits_80_columns(strategy: str, workload: Workload) -> None:
+def test_snippet_is_tidy_python(strategy: str, workload: Workload) -> None:
     code = snippet(strategy, workload)
-    compile(code, strategy, "exec")
+    tree = ast.parse(code)
     assert max(len(line) for line in code.splitlines()) <= 79
+    imported = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    assert imported <= used, f"unused imports: {imported - used}"
 
 
 # --- running them -------------------------------------------------------------------------
