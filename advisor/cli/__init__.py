@@ -15,6 +15,7 @@ import click
 
 from advisor import __version__
 from advisor.cli.bench import bench, strategies
+from advisor.cli.recommend import recommend
 from advisor.errors import AdvisorError
 from advisor.server import mask
 
@@ -40,6 +41,7 @@ def cli(ctx: click.Context) -> None:
 
 cli.add_command(bench)
 cli.add_command(strategies)
+cli.add_command(recommend)
 
 
 class _Interrupts:

@@ -1,0 +1,135 @@
+"""`advisor recommend` through the real entry point: card, JSON contract, exit codes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from advisor.catalog import ALL_IDS
+from advisor.cli import main
+from advisor.workload import QUESTIONS
+
+ETL = ["--shape", "dicts", "--rows", "2M", "--correctness", "medium", "--frequency", "daily"]
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exited:
+        main(["recommend", *args])
+    out, err = capsys.readouterr()
+    return int(exited.value.code or 0), out, err
+
+
+def words(text: str) -> str:
+    """Collapse the card's wrapping so a sentence can be found whole."""
+    return re.sub(r"\s+", " ", text)
+
+
+def test_card(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run([*ETL, "--upsert"], capsys)
+    assert (code, err) == (0, "")
+    card = json_twin([*ETL, "--upsert"], capsys)
+    assert out.startswith(f"Recommended  {card['strategy']} — ")
+    flat = words(out)
+    for section in ("Why", "Trade-offs", "Warnings", "Alternatives", "Snippet"):
+        assert f"\n{section}" in out
+    for sentence in [*card["reasons"], *card["warnings"], *card["trade_offs"].values()]:
+        assert words(sentence) in flat  # wrapped, never cut
+    for alt in card["alternatives"]:
+        assert words(alt["why_not"]) in flat
+    assert card["snippet"].strip() in out  # the code is printed as it is, unwrapped
+    assert "…" not in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert all(line == line.rstrip() for line in out.splitlines())
+
+
+def json_twin(args: list[str], capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
+    code, out, _ = run([*args, "--json"], capsys)
+    assert code == 0
+    data: dict[str, Any] = json.loads(out)
+    return data
+
+
+def test_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    data = json_twin([*ETL, "--budget-s", "30", "--rtt-ms", "2.5"], capsys)
+    assert data["layer"] in ("orm", "core", "driver")
+    assert data["strategy"] in ALL_IDS
+    assert data["reasons"] and all(isinstance(r, str) for r in data["reasons"])
+    assert isinstance(data["estimate_s"], float) and data["estimate_s"] > 0
+    assert set(data["trade_offs"]) == {"safety", "maintenance", "cognitive_load"}
+    assert isinstance(data["warnings"], list)
+    assert data["per_year"]["runs_per_year"] == 365
+    assert data["per_year"]["seconds_per_year"] == pytest.approx(365 * data["estimate_s"])
+    assert {a["strategy"] for a in data["alternatives"]} == set(ALL_IDS) - {data["strategy"]}
+    for alt in data["alternatives"]:
+        assert set(alt) == {"strategy", "layer", "estimate_s", "usable", "why_not"}
+    compile(data["snippet"], "snippet", "exec")
+    assert data["workload"] == {
+        "shape": "dicts",
+        "rows": 2_000_000,
+        "correctness": "medium",
+        "frequency": "daily",
+        "returning": False,
+        "upsert": False,
+        "budget_s": 30.0,
+        "rtt_ms": 2.5,
+    }
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--shape", "objcts", *ETL[2:]], "unknown shape 'objcts'; did you mean 'objects'?"),
+        ([*ETL[:4], "--correctness", "hgh", *ETL[6:]], "unknown correctness 'hgh'"),
+        ([*ETL[:6], "--frequency", "weekly"], "unknown frequency 'weekly'"),
+        ([*ETL[:2], "--rows", "0", *ETL[4:]], "rows must be at least 1"),
+        ([*ETL[:2], "--rows", "-3", *ETL[4:]], "rows must be a positive count"),
+        ([*ETL[:2], "--rows", "many", *ETL[4:]], "rows must be a positive count"),
+        (ETL[2:], "Missing option '--shape'"),
+        ([*ETL, "--budget-s", "-1"], "budget_s must be more than 0"),
+        ([*ETL, "--rtt-ms", "fast"], "rtt_ms must be a number"),
+        ([*ETL, "--from-bench", "/nonexistent/bench.json"], "cannot read bench file"),
+        ([*ETL, "--save", "x.toml"], "No such option '--save'"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(args, capsys)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("advisor recommend: ")
+    assert message in err
+    assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [("not json at all", "is not JSON"), ('{"tool": "something else"}', "is not `advisor bench")],
+)
+def test_bad_bench_file_is_exit_2(
+    tmp_path: Path, content: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "bench.json"
+    path.write_text(content)
+    code, out, err = run([*ETL, "--from-bench", str(path)], capsys)
+    assert (code, out) == (2, "")
+    assert message in err and err.count("\n") == 1
+
+
+def test_help_explains_every_option_with_an_example(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["--help"], capsys)
+    assert code == 0
+    flat = words(out)
+    for question in QUESTIONS:
+        assert question.option in out
+        assert words(f"Example: {question.option} {question.example}".rstrip()) in flat
+        for choice in question.choices:
+            assert f"{choice.value}: {words(choice.description)}" in flat
+    for option in ("--from-bench", "--json"):
+        assert option in out
+    assert "Example: --from-bench results.json" in flat
+    assert "Examples:" in out

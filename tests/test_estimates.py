@@ -1,0 +1,197 @@
+"""The estimator: reference figures, measured points, interpolation, fixed and network costs."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from advisor.errors import InputError
+from advisor.estimates import (
+    CONNECT_ROUND_TRIPS,
+    CONNECT_S,
+    REFERENCE_ROWS_PER_S,
+    TRANSACTION_ROUND_TRIPS,
+    Estimator,
+    Measurement,
+    load_bench,
+    loglog,
+    measurements_from_report,
+    round_trips,
+)
+from advisor.results import BenchPlan, BenchReport, Environment, StrategyResult
+from advisor.workload import Workload
+
+SETUP = CONNECT_ROUND_TRIPS + TRANSACTION_ROUND_TRIPS
+
+
+def wl(rows: int, **extra: Any) -> Workload:
+    return Workload.from_dict(
+        {"shape": "tuples", "rows": rows, "correctness": "low", "frequency": "once", **extra}
+    )
+
+
+def test_reference_table_has_the_articles_figures() -> None:
+    assert REFERENCE_ROWS_PER_S["orm_add_all"] == 20_000
+    assert REFERENCE_ROWS_PER_S["core_execute"] == 65_000
+    assert REFERENCE_ROWS_PER_S["driver_executemany"] == 100_000
+    assert REFERENCE_ROWS_PER_S["driver_copy"] == 420_000
+    assert REFERENCE_ROWS_PER_S["driver_copy_binary"] == 1_600_000
+    # ours, scaled by a sibling: bulk paths by orm_add_all (20k/29k), unnest by executemany
+    assert REFERENCE_ROWS_PER_S["orm_bulk_insert"] == pytest.approx(34_483, rel=1e-3)
+    assert REFERENCE_ROWS_PER_S["driver_unnest"] == pytest.approx(76_875)
+
+
+def test_reference_scales_linearly_and_adds_the_connection() -> None:
+    est = Estimator()
+    one = est.estimate("driver_copy", wl(420_000))
+    assert one.insert_s == pytest.approx(1.0)
+    assert one.seconds == pytest.approx(1.0 + CONNECT_S)
+    assert est.estimate("driver_copy", wl(840_000)).insert_s == pytest.approx(2.0)
+    assert one.source == "reference"
+
+
+def test_a_tiny_job_is_not_free() -> None:
+    assert Estimator().estimate("driver_copy_binary", wl(1)).seconds >= CONNECT_S
+
+
+def test_one_measured_point_scales_linearly() -> None:
+    est = Estimator([Measurement("driver_copy", 10_000, 0.05)])
+    got = est.estimate("driver_copy", wl(30_000))
+    assert got.insert_s == pytest.approx(0.15)
+    assert got.source == "measured"
+
+
+def test_loglog_interpolates_between_volumes() -> None:
+    points = [(1_000, 0.01), (100_000, 0.5)]
+    # halfway in log(rows) is halfway in log(seconds): the geometric mean
+    assert loglog(points, 10_000) == pytest.approx(math.sqrt(0.01 * 0.5))
+    assert loglog(points, 1_000) == pytest.approx(0.01)
+    assert loglog(points, 100_000) == pytest.approx(0.5)
+
+
+def test_loglog_uses_the_segment_around_the_volume() -> None:
+    points = [(1_000, 0.1), (10_000, 0.2), (100_000, 2.0)]
+    assert loglog(points, 50_000) == pytest.approx(0.2 * 5.0)  # slope 1 on the upper segment
+
+
+def test_extrapolation_never_lets_the_per_row_cost_fall() -> None:
+    sublinear = [(1_000, 0.1), (10_000, 0.2)]  # fixed costs visible: slope 0.3
+    assert loglog(sublinear, 100_000) == pytest.approx(2.0)  # above: linear, not 0.2 * 10**0.3
+    assert loglog(sublinear, 100) == pytest.approx(0.1 * 0.1**0.301, rel=1e-2)  # below: kept
+    superlinear = [(1_000, 0.01), (10_000, 0.2)]  # slope 1.3
+    assert loglog(superlinear, 100_000) == pytest.approx(0.2 * 10**1.301, rel=1e-2)  # kept
+    assert loglog(superlinear, 100) == pytest.approx(0.001)  # below: linear
+
+
+def test_repeated_volumes_are_merged_by_median() -> None:
+    est = Estimator([Measurement("driver_copy", 1_000, s) for s in (0.01, 0.02, 0.09)])
+    assert est.insert_seconds("driver_copy", 1_000)[0] == pytest.approx(0.02)
+
+
+def test_unmeasured_strategies_are_calibrated_on_the_measured_ones() -> None:
+    # this machine is twice as slow as the reference on COPY, so it is for the others too
+    est = Estimator([Measurement("driver_copy", 420_000, 2.0)])
+    seconds, source = est.insert_seconds("core_execute", 65_000)
+    assert seconds == pytest.approx(2.0)
+    assert "calibrated" in source
+    assert "driver_copy" in est.source and "the other 7" in est.source
+
+
+@pytest.mark.parametrize(
+    ("strategy", "rows", "seconds"),
+    [("driver_copy", 10, 0.0), ("driver_copy", 0, 1.0), ("driver_teleport", 10, 1.0)],
+)
+def test_invalid_measurements_are_refused(strategy: str, rows: int, seconds: float) -> None:
+    with pytest.raises(ValueError, match="a measurement needs"):
+        Measurement(strategy, rows, seconds)
+
+
+@pytest.mark.parametrize(
+    ("strategy", "extra", "statements"),
+    [
+        ("driver_executemany", {}, 1),  # pipelined
+        ("driver_executemany", {"returning": True}, 1),  # still pipelined
+        ("core_execute", {}, 1),  # SQLAlchemy hands a plain executemany to psycopg
+        ("core_execute", {"returning": True}, 200),  # insertmanyvalues: one per 1000 rows
+        ("orm_add_all", {"returning": True}, 200),
+        ("orm_bulk_insert", {"upsert": True}, 1),
+        ("driver_unnest", {}, 20),  # one per 10,000 rows
+        ("driver_copy", {}, 2),
+        ("driver_copy", {"shape": "csv", "upsert": True}, 4),  # staging table + INSERT
+    ],
+)
+def test_round_trips(strategy: str, extra: dict[str, Any], statements: int) -> None:
+    assert round_trips(strategy, wl(200_000, **extra)) == SETUP + statements
+
+
+def test_latency_is_round_trips_times_rtt() -> None:
+    est = Estimator()
+    local = est.estimate("core_execute", wl(200_000, returning=True))
+    away = est.estimate("core_execute", wl(200_000, returning=True, rtt_ms=50))
+    assert away.latency_s == pytest.approx((SETUP + 200) * 0.050)
+    assert away.seconds - local.seconds == pytest.approx(away.latency_s)
+    pipelined = est.estimate("driver_executemany", wl(200_000, returning=True, rtt_ms=50))
+    assert pipelined.latency_s == pytest.approx((SETUP + 1) * 0.050)
+
+
+# --- reading bench files ---------------------------------------------------------------------
+
+
+def _report(*results: StrategyResult) -> BenchReport:
+    env = Environment("0", "3.11", "linux", 2, "3", "17", "2", "17", "embedded", "embedded")
+    return BenchReport(BenchPlan(), env, "2025-01-01T00:00:00+00:00", results=list(results))
+
+
+def _result(strategy: str, runs: list[float], **extra: Any) -> StrategyResult:
+    return StrategyResult(strategy, "driver", "tuples", 10_000, runs_s=runs, **extra)
+
+
+def test_only_verified_results_count() -> None:
+    report = _report(
+        _result("driver_copy", [0.02, 0.03, 0.04]),
+        _result("driver_executemany", [0.1], problem="stored 9 rows, expected 10"),
+        _result("core_execute", [], error="boom"),
+    )
+    assert measurements_from_report(report) == [Measurement("driver_copy", 10_000, 0.03)]
+
+
+def test_load_bench_reads_bench_json(tmp_path: Path) -> None:
+    path = tmp_path / "bench.json"
+    path.write_text(json.dumps(_report(_result("driver_copy", [0.05])).to_dict()))
+    assert load_bench(path) == [Measurement("driver_copy", 10_000, 0.05)]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "cannot read bench file"),
+        ("{not json", "is not JSON"),
+        ('{"results": []}', "is not `advisor bench --json` output"),
+        ("[1, 2]", "is not `advisor bench --json` output"),
+        (
+            '{"plan": {}, "environment": {}, "started": "x", "results": [{"strategy": 1}]}',
+            "is not `advisor bench --json` output",
+        ),
+    ],
+)
+def test_load_bench_errors_are_input_errors(
+    tmp_path: Path, content: str | None, message: str
+) -> None:
+    path = tmp_path / "bench.json"
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(InputError, match=message) as err:
+        load_bench(path)
+    assert str(path) in str(err.value)
+
+
+def test_load_bench_needs_a_verified_result(tmp_path: Path) -> None:
+    path = tmp_path / "bench.json"
+    bad = _result("driver_copy", [0.05], problem="content differs")
+    path.write_text(json.dumps(_report(bad).to_dict()))
+    with pytest.raises(InputError, match="no verified results"):
+        load_bench(path)

@@ -1,0 +1,193 @@
+"""Every snippet the rules can recommend compiles, and runs correctly on a real server."""
+
+from __future__ import annotations
+
+import ast
+import csv
+import importlib.util
+import itertools
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import psycopg
+import pytest
+import sqlalchemy as sa
+
+from advisor.catalog import STRATEGIES, Layer
+from advisor.datagen import StandardData
+from advisor.rules import usable
+from advisor.server import quote_ident
+from advisor.snippets import BUILDERS, TABLE, TABLE_DDL, snippet
+from advisor.tables import STANDARD
+from advisor.workload import InputShape, Workload
+
+SCHEMA = "advisor_snippet_tests"  # ours alone, dropped at the end
+ROWS = 25
+
+
+def _workload(shape: str, upsert: bool, returning: bool) -> Workload:
+    return Workload.from_dict(
+        {
+            "shape": shape,
+            "rows": ROWS,
+            "correctness": "medium",
+            "frequency": "daily",
+            "upsert": upsert,
+            "returning": returning,
+        }
+    )
+
+
+VARIANTS = [
+    pytest.param(sid, w, id=f"{sid}-{w.shape}{'-upsert' * w.upsert}{'-returning' * w.returning}")
+    for sid, shape, upsert, returning in itertools.product(
+        BUILDERS, (s.value for s in InputShape), (False, True), (False, True)
+    )
+    if usable(sid, w := _workload(shape, upsert, returning))
+]
+
+
+def test_every_recommendable_strategy_has_a_snippet() -> None:
+    assert set(BUILDERS) == {
+        sid for sid in STRATEGIES if usable(sid, _workload("dicts", False, False))
+    }
+
+
+@pytest.mark.parametrize(("strategy", "workload"), VARIANTS)
+def test_snippet_is_tidy_python(strategy: str, workload: Workload) -> None:
+    code = snippet(strategy, workload)
+    tree = ast.parse(code)
+    assert max(len(line) for line in code.splitlines()) <= 79
+    imported = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    assert imported <= used, f"unused imports: {imported - used}"
+
+
+# --- running them -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def conninfo(dsn: str) -> Iterator[str]:
+    """The server, with the search path on our own schema holding the standard table."""
+    with psycopg.connect(dsn, autocommit=True) as admin:
+        admin.execute(f"DROP SCHEMA IF EXISTS {quote_ident(SCHEMA)} CASCADE")
+        admin.execute(f"CREATE SCHEMA {quote_ident(SCHEMA)}")
+        admin.execute(f"SET search_path = {quote_ident(SCHEMA)}")
+        admin.execute(TABLE_DDL)
+        try:
+            yield dsn
+        finally:
+            admin.execute(f"DROP SCHEMA {quote_ident(SCHEMA)} CASCADE")
+
+
+def _connect(dsn: str) -> psycopg.Connection[Any]:
+    return psycopg.connect(dsn, options=f"-c search_path={SCHEMA} -c TimeZone=UTC")
+
+
+@pytest.fixture(scope="module")
+def engine(conninfo: str) -> Iterator[sa.Engine]:
+    engine = sa.create_engine(
+        "postgresql+psycopg://", creator=lambda: _connect(conninfo), poolclass=sa.NullPool
+    )
+    yield engine
+    engine.dispose()
+
+
+def _expected(workload: Workload, suffix: str) -> list[tuple[Any, ...]]:
+    """Standard rows (renamed by `suffix`), without the id when the database makes it."""
+    rows = [(r[0], r[1] + suffix, *r[2:]) for r in StandardData(seed=7).rows(0, ROWS)]
+    return [r[1:] for r in rows] if workload.returning else rows
+
+
+def _columns(workload: Workload) -> tuple[str, ...]:
+    names = STANDARD.insert_names
+    return names[1:] if workload.returning else names
+
+
+def _input(workload: Workload, rows: list[tuple[Any, ...]], ns: dict[str, Any], tmp: Path) -> Any:
+    """The rows in the workload's shape, as the user's code would hold them."""
+    names = _columns(workload)
+    dicts = [dict(zip(names, row, strict=True)) for row in rows]
+    if workload.shape is InputShape.TUPLES:
+        return rows
+    if workload.shape is InputShape.DICTS:
+        return dicts
+    if workload.shape is InputShape.OBJECTS:
+        make = ns.get("StandardRow", SimpleNamespace)  # a mapped class when the snippet has one
+        return [make(**d) for d in dicts]
+    path = tmp / "rows.csv"
+    with path.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(names)
+        for row in rows:
+            writer.writerow(_csv_field(v) for v in row)
+    return str(path)
+
+
+def _import(code: str, tmp: Path) -> dict[str, Any]:
+    """The snippet saved as a file and imported, as a user would (mapped classes need that)."""
+    path = tmp / "snippet.py"
+    path.write_text(code)
+    name = f"advisor_snippet_{tmp.name}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        del sys.modules[name]
+    return vars(module)
+
+
+def _csv_field(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+
+def _stored(conninfo: str, workload: Workload) -> tuple[list[tuple[Any, ...]], list[int]]:
+    with _connect(conninfo) as conn:
+        cols = ", ".join(_columns(workload))
+        rows = conn.execute(f"SELECT {cols}, id FROM {TABLE} ORDER BY id").fetchall()
+    return [tuple(r[:-1]) for r in rows], [r[-1] for r in rows]
+
+
+@pytest.mark.parametrize(("strategy", "workload"), VARIANTS)
+def test_snippet_inserts_the_rows(
+    strategy: str, workload: Workload, conninfo: str, engine: sa.Engine, tmp_path: Path
+) -> None:
+    with _connect(conninfo) as conn:
+        conn.execute(f"TRUNCATE {TABLE} RESTART IDENTITY")
+        conn.commit()
+    ns = _import(snippet(strategy, workload), tmp_path)
+    function = ns["load_csv" if workload.shape is InputShape.CSV else "insert_rows"]
+    passes = ("", " II") if workload.upsert else ("",)  # an upsert runs twice: then it updates
+    returned: list[list[int]] = []
+    for suffix in passes:
+        rows = _expected(workload, suffix)
+        data = _input(workload, rows, ns, tmp_path)
+        if STRATEGIES[strategy].layer is Layer.DRIVER:
+            with _connect(conninfo) as conn:
+                result = function(conn, data)
+        else:
+            result = function(engine, data)
+        stored, ids = _stored(conninfo, workload)
+        assert sorted(stored, key=repr) == sorted(rows, key=repr)
+        if workload.returning:
+            assert sorted(result) == ids
+            returned.append(sorted(result))
+        else:
+            assert result is None
+    if workload.upsert and workload.returning:
+        assert returned[0] == returned[1]  # the second pass updated the same rows
