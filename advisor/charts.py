@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from advisor.compare import Comparison
 from advisor.results import BenchReport
 from advisor.units import format_count
 
@@ -42,14 +43,42 @@ def draw_rows_per_s(plt: Any, report: BenchReport) -> None:
     plt.xlim(0, top * 1.02)
 
 
-def render(draw: Any, report: BenchReport, width: int, height: int, color: bool) -> str:
-    """Draw with the global plotext figure and return the chart as text."""
+def render(draw: Any, data: Any, width: int, height: int, color: bool) -> str:
+    """Draw `data` with the global plotext figure and return the chart as text."""
     import plotext
 
     plotext.clear_figure()
+    plotext.limit_size(False, False)  # by default plotext clips the figure to the terminal
     plotext.plotsize(width, height)
     plotext.theme("clear")
-    draw(plotext, report)
+    draw(plotext, data)
     text = str(plotext.build())
     plotext.clear_figure()
     return text if color else _ANSI.sub("", text)
+
+
+COMPARISON_LINES = 4  # lines per strategy; plotext renders two bars cleanly in four
+
+
+def comparison_height(comparisons: list[Comparison]) -> int:
+    return COMPARISON_LINES * len(comparisons) + 4
+
+
+def draw_comparison(plt: Any, comparisons: list[Comparison]) -> None:
+    """Grouped horizontal bars: saved and new rows/s per strategy."""
+    plt.clear_data()
+    rows = [c for c in comparisons if c.saved or c.new]
+    if not rows:
+        plt.title("saved vs new rows/s: nothing to compare")
+        return
+    rows.reverse()  # plotext draws the first group at the bottom
+    labels = [c.strategy for c in rows]
+    saved = [c.saved or 0.0 for c in rows]
+    new = [c.new or 0.0 for c in rows]
+    # Distinct markers keep the two series apart without colour; the legend is in the title
+    # because plotext draws its legend over the top bars.
+    plt.multiple_bar(labels, [saved, new], orientation="horizontal", marker=["░", "█"], width=0.6)
+    top = max(saved + new)
+    plt.xticks(*_ticks(top))
+    plt.xlim(0, top * 1.02)
+    plt.title("rows/s, median:  ░ saved   █ new")

@@ -58,7 +58,7 @@ def load(cls: type[T], data: Any, path: str, derived: frozenset[str] = frozenset
     names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
     for key in data:
         if key not in hints and key not in derived:
-            raise SchemaError(f"{path}: unknown key {key!r}{suggest(key, names)}")
+            raise SchemaError(f"{path}: unknown key {key!r}{suggest(key, names + sorted(derived))}")
     kwargs: dict[str, Any] = {}
     for f in fields(cls):  # type: ignore[arg-type]
         if f.name in data:

@@ -92,7 +92,8 @@ def test_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
         ([*ETL, "--budget-s", "-1"], "budget_s must be more than 0"),
         ([*ETL, "--rtt-ms", "fast"], "rtt_ms must be a number"),
         ([*ETL, "--from-bench", "/nonexistent/bench.json"], "cannot read bench file"),
-        ([*ETL, "--save", "x.toml"], "No such option '--save'"),
+        ([*ETL, "--save", "/no/such/dir/x.toml"], "does not exist"),
+        ([*ETL, "--save", "profile.json"], "should end in .toml"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(

@@ -15,6 +15,7 @@ import click
 
 from advisor import __version__
 from advisor.cli.bench import bench, strategies
+from advisor.cli.profiles import list_profiles, rerun
 from advisor.cli.recommend import recommend
 from advisor.errors import AdvisorError
 from advisor.server import mask
@@ -39,9 +40,11 @@ def cli(ctx: click.Context) -> None:
         run_app()
 
 
-cli.add_command(bench)
-cli.add_command(strategies)
 cli.add_command(recommend)
+cli.add_command(bench)
+cli.add_command(rerun)
+cli.add_command(list_profiles)
+cli.add_command(strategies)
 
 
 class _Interrupts:

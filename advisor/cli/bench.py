@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
 
 from advisor.catalog import STRATEGIES as CATALOG
-from advisor.cli.options import COUNT, STRATEGIES, dsn_option, output_path, write_output
+from advisor.cli.options import (
+    COUNT,
+    STRATEGIES,
+    check_save_path,
+    dsn_option,
+    output_path,
+    save_options,
+    write_output,
+)
 from advisor.results import DATA_SETS, BenchPlan, BenchReport
 
 
@@ -70,6 +79,7 @@ def strategies() -> None:
 @click.option("--no-memory", is_flag=True, help="Skip the tracemalloc memory measurement.")
 @click.option("--no-ceiling", is_flag=True, help="Skip measuring the server's own ingest ceiling.")
 @click.option("--seed", type=int, default=42, show_default=True, help="Seed of the synthetic data.")
+@save_options
 def bench(
     rows: int,
     repeat: int,
@@ -84,6 +94,8 @@ def bench(
     no_memory: bool,
     no_ceiling: bool,
     seed: int,
+    save: str | None,
+    force: bool,
 ) -> None:
     """Measure insert strategies on a real PostgreSQL and verify every run.
 
@@ -97,12 +109,14 @@ def bench(
       advisor bench
       advisor bench --rows 1M --strategies driver_copy,driver_copy_binary
       advisor bench --json results.json --markdown - --no-chart
+      advisor bench --rows 1M --save profiles/one-off-load.toml
     """
     from advisor.runner import run_benchmark
     from advisor.server import Target
 
     output_path(json_out, "--json")
     output_path(markdown_out, "--markdown")
+    check_save_path(save, force)
     plan = BenchPlan(
         rows=rows,
         repeat=repeat,
@@ -129,6 +143,12 @@ def bench(
         from advisor.report import markdown
 
         write_output(markdown_out, markdown(report))
+    if save:
+        from advisor.profile import Profile, save_profile
+
+        profile = Profile(name=Path(save).stem)
+        profile.record(report)
+        click.echo(f"saved {save_profile(profile, save, force=force)}", err=True)
 
 
 def print_report(report: BenchReport, stream: Any, *, chart: bool) -> None:

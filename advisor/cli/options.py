@@ -69,3 +69,28 @@ dsn_option = click.option(
     help="PostgreSQL to use (libpq URI or key=value). Default: $ADVISOR_DSN, else "
     "$DATABASE_URL, else a throwaway embedded server.",
 )
+
+
+def save_options(command: Any) -> Any:
+    """`--save FILE.toml` and `--force`, shared by the commands that make a profile."""
+    command = click.option("--force", is_flag=True, help="Replace an existing profile file.")(
+        command
+    )
+    return click.option(
+        "--save",
+        metavar="FILE.toml",
+        help="Save the whole decision as a profile (see `advisor profiles`, `advisor rerun`).",
+    )(command)
+
+
+def check_save_path(value: str | None, force: bool) -> None:
+    """Refuse before any work what saving would refuse after it."""
+    if value is None:
+        return
+    output_path(value, "--save")
+    if not value.endswith(".toml"):
+        raise click.BadParameter(f"{value!r} should end in .toml", param_hint="--save")
+    if Path(value).expanduser().exists() and not force:
+        raise click.BadParameter(
+            f"{value!r} already exists; add --force to replace it", param_hint="--save"
+        )

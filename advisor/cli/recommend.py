@@ -58,6 +58,13 @@ def _flag(key: str) -> click.Option:
             "throughputs. Example: --from-bench results.json.",
         ),
         click.Option(
+            ["--save"],
+            metavar="FILE.toml",
+            help="Save the answers, the advice and a benchmark plan for them as a profile; "
+            "measure it later with `advisor rerun FILE.toml --update`.",
+        ),
+        click.Option(["--force"], is_flag=True, help="Replace an existing profile file."),
+        click.Option(
             ["--json", "as_json"],
             is_flag=True,
             help="Print the recommendation as JSON: layer, strategy, reasons, alternatives, "
@@ -75,6 +82,8 @@ def recommend(
     budget_s: str | None,
     rtt_ms: str | None,
     from_bench: str | None,
+    save: str | None,
+    force: bool,
     as_json: bool,
 ) -> None:
     """Recommend how to insert rows: strategy, reasons, trade-offs, estimate and a snippet.
@@ -90,9 +99,11 @@ def recommend(
       advisor recommend --shape tuples --rows 500k --correctness low --frequency daily \\
           --upsert --rtt-ms 20 --from-bench results.json
     """
+    from advisor.cli.options import check_save_path
     from advisor.estimates import load_bench
     from advisor.rules import recommend as advise
 
+    check_save_path(save, force)
     answers = {
         "shape": shape,
         "rows": rows,
@@ -108,7 +119,17 @@ def recommend(
     rec = advise(workload, measured)
     if as_json:
         click.echo(json.dumps(rec.to_dict(), indent=2, ensure_ascii=False))
-        return
-    from advisor.cli.card import print_card
+    else:
+        from advisor.cli.card import print_card
 
-    print_card(rec, sys.stdout)
+        print_card(rec, sys.stdout)
+    if save:
+        from pathlib import Path
+
+        from advisor.planning import plan_for
+        from advisor.profile import Profile, save_profile
+
+        profile = Profile(
+            Path(save).stem, workload=workload, recommendation=rec, plan=plan_for(rec)
+        )
+        click.echo(f"saved {save_profile(profile, save, force=force)}", err=True)

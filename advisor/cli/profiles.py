@@ -1,0 +1,146 @@
+"""`advisor rerun` and `advisor profiles`: decision profiles from the command line."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from advisor.cli.options import dsn_option
+
+
+@click.command()
+@click.argument("profile_path", metavar="PROFILE.toml", type=click.Path(dir_okay=False))
+@dsn_option
+@click.option("--no-chart", is_flag=True, help="Do not draw the saved-vs-new chart.")
+@click.option(
+    "--update", is_flag=True, help="Save the new measurement into the profile and its history."
+)
+@click.option(
+    "--check", is_flag=True, help="Exit 1 when a strategy is >10% slower or fails verification."
+)
+def rerun(profile_path: str, dsn: str | None, no_chart: bool, update: bool, check: bool) -> None:
+    """Re-measure a saved profile's benchmark plan and compare with what it saved.
+
+    Runs the same strategies, rows, repeats and data set as saved (on --dsn or the
+    embedded server) and shows saved and new rows/s side by side. A strategy more than
+    10% slower than saved is flagged. --update appends the new run to the profile's
+    history (a profile made by `advisor recommend --save` gets its first measurement).
+
+    \b
+    Examples:
+      advisor rerun profiles/nightly-etl.toml
+      advisor rerun my.toml --dsn postgresql://me@db.internal/app --update
+      advisor rerun my.toml --check --no-chart     # in CI: exit 1 on a regression
+    """
+    from advisor import profile as profiles
+    from advisor.cli.bench import BenchProgress, print_report
+    from advisor.compare import compare
+    from advisor.errors import InputError
+    from advisor.runner import run_benchmark
+    from advisor.server import Target
+
+    saved = profiles.load_file(profile_path)
+    if saved.plan is None:
+        raise InputError(f"{profile_path}: the profile has no [benchmark] plan to re-run")
+    click.echo(_describe(saved), err=True)
+    with Target.resolve(dsn) as target:
+        click.echo(f"server: {target.info().describe()}", err=True)
+        with BenchProgress() as progress:
+            new = run_benchmark(target, saved.plan, on_event=progress.handle)
+    comparisons = compare(saved.report, new)
+    if saved.report is None:
+        print_report(new, sys.stdout, chart=not no_chart)
+        click.echo("\nfirst measurement of this plan: nothing saved to compare with yet")
+    else:
+        print_report(new, sys.stdout, chart=False)
+        print_comparison(comparisons, chart=not no_chart)
+    if update:
+        saved.record(new)
+        profiles.save_profile(saved, profile_path, force=True)
+        click.echo(
+            f"updated {profile_path} ({len(saved.history)} measurements in its history)", err=True
+        )
+    if check and any(c.slower or not c.verified for c in comparisons):
+        raise click.exceptions.Exit(1)
+
+
+def _describe(profile: object) -> str:
+    from advisor.profile import Profile
+
+    assert isinstance(profile, Profile)
+    measured = (
+        f"measured {profile.report.started} on {profile.report.environment.target_description}"
+        if profile.report
+        else "not measured yet"
+    )
+    return f"profile {profile.name!r} (created {profile.created}; {measured})"
+
+
+def print_comparison(comparisons: Sequence[object], *, chart: bool) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from advisor.charts import comparison_height, draw_comparison, render
+    from advisor.compare import COMPARISON_HEADERS, Comparison, comparison_cells
+
+    rows = [c for c in comparisons if isinstance(c, Comparison)]
+    console = Console(highlight=False, soft_wrap=True)
+    if not console.is_terminal:
+        console.width = 160
+    table = Table(
+        box=None, pad_edge=False, header_style="bold", title="saved vs new", title_justify="left"
+    )
+    for i, header in enumerate(COMPARISON_HEADERS):
+        table.add_column(header, justify="left" if i in (0, 4) else "right", no_wrap=True)
+    for c in rows:
+        table.add_row(*comparison_cells(c), style="red" if c.slower or not c.verified else None)
+    console.print()
+    console.print(table)
+    if chart:
+        text = render(
+            draw_comparison,
+            rows,
+            min(console.width, 100),
+            comparison_height(rows),
+            console.is_terminal,
+        )
+        click.echo(text)
+
+
+@click.command("profiles")
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+def list_profiles(directory: str | None) -> None:
+    """List saved decision profiles: name, date, recommendation, best measured rows/s.
+
+    DIRECTORY defaults to ./profiles when it exists, else the user's data directory.
+    """
+    from advisor.profile import default_directory, scan
+    from advisor.units import format_rate
+
+    folder = Path(directory) if directory else default_directory()
+    if not folder.is_dir():
+        raise click.BadParameter(f"{str(folder)!r} is not a directory", param_hint="DIRECTORY")
+    found = scan(folder)
+    if not found:
+        click.echo(f"no profiles in {folder}")
+        return
+    rows = [("name", "created", "recommended", "best measured", "file")]
+    for s in found:
+        if s.error:
+            rows.append((s.path.stem, "—", "—", f"INVALID: {s.error}", s.path.name))
+            continue
+        best = (
+            f"{s.best_strategy} {format_rate(s.best_rows_per_s)}"
+            if s.best_strategy
+            else "not measured"
+        )
+        rows.append((s.name, s.created[:10], s.recommended or "—", best, s.path.name))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    click.echo(f"profiles in {folder}")
+    for r in rows:
+        click.echo(
+            "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=False)) + "  " + r[4]
+        )

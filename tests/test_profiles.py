@@ -1,0 +1,263 @@
+"""Decision profiles: round trip, strict loading, atomic writes, rerun and listing."""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from cli_util import run_cli
+
+from advisor import profile as profiles
+from advisor.errors import InputError
+from advisor.planning import plan_for
+from advisor.profile import Profile, load_file, save_profile, to_toml
+from advisor.results import BenchPlan
+from advisor.rules import recommend
+from advisor.runner import run_benchmark
+from advisor.server import Target
+from advisor.workload import Workload
+
+PROFILES_DIR = Path(__file__).resolve().parent.parent / "profiles"
+WORKLOAD = {
+    "shape": "dicts",
+    "rows": "20k",
+    "correctness": "medium",
+    "frequency": "daily",
+    "upsert": True,
+}
+
+
+@pytest.fixture(scope="module")
+def measured(target: Target) -> Profile:
+    """A profile with every section, measured for real on the embedded server."""
+    workload = Workload.from_dict(WORKLOAD)
+    rec = recommend(workload)
+    profile = Profile("nightly", workload=workload, recommendation=rec, plan=plan_for(rec))
+    plan = BenchPlan(rows=400, repeat=2, warmup=1, strategies=["core_execute", "driver_copy"])
+    profile.record(run_benchmark(target, plan))
+    return profile
+
+
+def test_round_trip_keeps_everything(measured: Profile, tmp_path: Path) -> None:
+    path = save_profile(measured, tmp_path / "nightly.toml")
+    loaded = load_file(path)
+    assert loaded == measured
+    assert to_toml(loaded) == to_toml(measured)
+    text = path.read_text()
+    for section in (
+        "[profile]",
+        "[workload]",
+        "[recommendation]",
+        "[benchmark]",
+        "[[benchmark.results]]",
+        "[benchmark.server_ceiling]",
+        "[environment]",
+        "[[history]]",
+    ):
+        assert section in text
+    assert 'target = "embedded"' in text
+
+
+def test_plan_for_a_recommendation_covers_its_usable_alternatives() -> None:
+    rec = recommend(Workload.from_dict(WORKLOAD | {"rows": "5M"}))
+    plan = plan_for(rec)
+    assert rec.strategy in plan.strategies
+    assert {a.strategy for a in rec.alternatives if a.usable} <= set(plan.strategies)
+    assert "orm_bulk_save_objects" not in plan.strategies, "legacy is not a usable alternative"
+    assert plan.rows == 100_000, "a 5M-row workload is measured at the default volume"
+    assert plan_for(recommend(Workload.from_dict(WORKLOAD | {"rows": 300}))).rows == 300
+
+
+def _broken(measured: Profile, tmp_path: Path, edit: tuple[str, str]) -> str:
+    text = to_toml(measured)
+    old, new = edit
+    assert re.search(old, text, re.M), old
+    path = tmp_path / "broken.toml"
+    path.write_text(re.sub(old, new, text, count=1, flags=re.M))
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (("^repeat = 2$", "repeat = "), r"line \d+, column \d+: invalid TOML"),
+        (
+            ("^repeat = 2$", "repeats = 2"),
+            "benchmark: unknown key 'repeats'; did you mean 'repeat'?",
+        ),
+        (
+            ("^repeat = 2$", 'repeat = "three"'),
+            "benchmark.repeat: expected an integer, got the string 'three'",
+        ),
+        (
+            ("^schema_version = 1$", "schema_version = 2"),
+            "schema_version 2 is newer than this pg-insert-advisor reads (1)",
+        ),
+        (
+            ("^\\[workload\\]$", "[workloads]"),
+            "unknown section [workloads]; did you mean 'workload'?",
+        ),
+        (
+            ('^correctness = "medium"$', 'correctness = "meduim"'),
+            "workload: unknown correctness 'meduim'; did you mean 'medium'?",
+        ),
+        (
+            ('^strategy = "driver_copy"$', 'strategy = "driver_cpy"'),
+            "unknown strategy 'driver_cpy'; did you mean 'driver_copy'?",
+        ),
+        (
+            ("^median_s = ", "mediam_s = "),
+            "benchmark.results[0]: unknown key 'mediam_s'; did you mean 'median_s'?",
+        ),
+        (("^cpu_count = \\d+$", 'cpu_count = "2"'), "environment.cpu_count: expected an integer"),
+        (("^\\[profile\\]$", "[profiles]"), "unknown section [profiles]; did you mean 'profile'?"),
+    ],
+)
+def test_broken_profiles_fail_with_one_clear_line(
+    measured: Profile,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    edit: tuple[str, str],
+    message: str,
+) -> None:
+    path = _broken(measured, tmp_path, edit)
+    with pytest.raises(InputError) as err:
+        load_file(path)
+    assert str(err.value).startswith(f"{path}: ")
+    assert re.search(message if message.startswith("line") else re.escape(message), str(err.value))
+    result = run_cli(capsys, "rerun", path)
+    assert result.code == 2
+    assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
+
+
+def test_missing_and_unreadable_files_are_input_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_cli(capsys, "rerun", str(tmp_path / "nope.toml")).code == 2
+    (tmp_path / "latin1.toml").write_bytes(b'[profile]\nname = "caf\xe9"\n')
+    result = run_cli(capsys, "rerun", str(tmp_path / "latin1.toml"))
+    assert result.code == 2 and "not UTF-8" in result.err
+
+
+def test_a_failing_write_leaves_the_old_file_intact(
+    measured: Profile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = save_profile(measured, tmp_path / "keep.toml")
+    before = path.read_bytes()
+
+    def fail(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(profiles.os, "replace", fail)
+    with pytest.raises(OSError, match="No space left"):
+        save_profile(Profile("other"), path, force=True)
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == ["keep.toml"], "no temporary file is left behind"
+
+
+def test_an_existing_profile_is_not_replaced_without_force(
+    measured: Profile, tmp_path: Path
+) -> None:
+    path = save_profile(measured, tmp_path / "p.toml")
+    with pytest.raises(InputError, match="already exists; use --force"):
+        save_profile(Profile("other"), path)
+    save_profile(Profile("other"), path, force=True)
+    assert load_file(path).name == "other"
+
+
+def test_recommend_save_then_rerun_update_builds_a_history(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], dsn: str
+) -> None:
+    path = tmp_path / "etl.toml"
+    args = ["--shape", "tuples", "--rows", "300", "--correctness", "low", "--frequency", "hourly"]
+    assert run_cli(capsys, "recommend", *args, "--save", str(path)).code == 0
+    saved = load_file(path)
+    assert saved.report is None and saved.plan is not None and saved.plan.rows == 300
+
+    first = run_cli(capsys, "rerun", str(path), "--dsn", dsn, "--update", "--no-chart")
+    assert first.code == 0, first.err
+    assert "first measurement" in first.out
+    assert len(load_file(path).history) == 1
+
+    second = run_cli(capsys, "rerun", str(path), "--dsn", dsn, "--update", "--no-chart")
+    assert second.code == 0, second.err
+    assert "saved vs new" in second.out
+    for sid in saved.plan.strategies:
+        assert re.search(rf"^{sid} +\S+ +\S+ +\d+\.\d\d×", second.out, re.M), sid
+    again = load_file(path)
+    assert len(again.history) == 2
+    assert again.report is not None and again.report.started == again.history[-1].date
+
+    refused = run_cli(capsys, "recommend", *args, "--save", str(path))
+    assert refused.code == 2 and "already exists" in refused.err
+
+
+def test_rerun_check_fails_on_a_regression(
+    measured: Profile, tmp_path: Path, capsys: pytest.CaptureFixture[str], dsn: str
+) -> None:
+    assert measured.report is not None
+    fast = Profile(
+        measured.name, workload=measured.workload, recommendation=measured.recommendation
+    )
+    fast.record(measured.report)
+    for result in fast.report.results if fast.report else []:
+        result.runs_s = [s / 100 for s in result.runs_s]  # "saved" 100 times faster than possible
+    path = save_profile(fast, tmp_path / "fast.toml")
+    result = run_cli(capsys, "rerun", str(path), "--dsn", dsn, "--check", "--no-chart")
+    assert result.code == 1
+    assert re.search(r"^driver_copy .* 9\d% slower", result.out, re.M)
+
+
+def test_a_password_never_lands_in_a_profile(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], target: Target
+) -> None:
+    secret_dsn = target.dsn.replace("postgres:@", "postgres:S3cretPw@")
+    path = tmp_path / "pw.toml"
+    result = run_cli(
+        capsys,
+        "bench",
+        "--rows",
+        "200",
+        "--repeat",
+        "1",
+        "--warmup",
+        "0",
+        "--strategies",
+        "driver_copy",
+        "--dsn",
+        secret_dsn,
+        "--save",
+        str(path),
+        "--no-chart",
+    )
+    assert result.code == 0, result.err
+    updated = run_cli(capsys, "rerun", str(path), "--dsn", secret_dsn, "--update", "--no-chart")
+    assert updated.code == 0
+    assert "S3cretPw" not in path.read_text() + result.out + result.err + updated.out + updated.err
+
+
+def test_profiles_lists_valid_and_invalid_files(
+    measured: Profile, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    save_profile(measured, tmp_path / "nightly.toml")
+    save_profile(Profile("bare"), tmp_path / "bare.toml")
+    (tmp_path / "junk.toml").write_text("[profile\n")
+    result = run_cli(capsys, "profiles", str(tmp_path))
+    assert result.code == 0
+    lines = result.out.splitlines()
+    nightly = next(line for line in lines if line.startswith("nightly"))
+    assert measured.recommendation is not None and measured.recommendation.strategy in nightly
+    best = measured.best()
+    assert best is not None and best.strategy in nightly and "rows/s" in nightly
+    assert any(line.startswith("bare") and "not measured" in line for line in lines)
+    assert any(line.startswith("junk") and "INVALID" in line and "line 1" in line for line in lines)
+
+
+def test_every_shipped_profile_loads_and_was_measured() -> None:
+    files = sorted(PROFILES_DIR.glob("*.toml"))
+    assert len(files) >= 3
+    for path in files:
+        profile = load_file(path)
+        assert profile.workload is not None and profile.recommendation is not None, path
+        assert profile.report is not None and profile.history, f"{path} was never measured"
+        assert all(r.verified for r in profile.report.results), path
