@@ -6,12 +6,14 @@ caller owns the figure size and rendering.
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 from typing import Any
 
 from advisor.compare import Comparison
-from advisor.results import BenchReport
-from advisor.units import format_count
+from advisor.results import BenchReport, SweepReport
+from advisor.units import format_count, format_seconds
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -82,3 +84,57 @@ def draw_comparison(plt: Any, comparisons: list[Comparison]) -> None:
     plt.xticks(*_ticks(top))
     plt.xlim(0, top * 1.02)
     plt.title("rows/s, median:  ░ saved   █ new")
+
+
+# One marker per strategy so the lines stay apart without colour (the CLI's files and pipes).
+SWEEP_MARKERS = ("•", "+", "x", "o", "*", "#", "@", "%")
+SWEEP_LINES = 16  # plus one per strategy, for the legend plotext draws inside the plot
+
+
+def sweep_height(sweep: SweepReport) -> int:
+    return SWEEP_LINES + len(sweep.series())
+
+
+def _log_ticks(low: float, high: float, label: Any) -> tuple[list[float], list[str]]:
+    """1-2-5 ticks inside [low, high] (plotext draws ticks outside the data off the axis)."""
+    ticks = [
+        m * 10.0**k
+        for k in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)
+        for m in (1, 2, 5)
+        if low <= m * 10.0**k <= high
+    ]
+    if len(ticks) > 6:
+        ticks = [t for t in ticks if math.log10(t).is_integer()] or ticks
+    if len(ticks) < 2:
+        ticks = sorted({low, high})
+    return ticks, [label(t) for t in ticks]
+
+
+def _draw_sweep(plt: Any, sweep: SweepReport, rate: bool) -> None:
+    plt.clear_data()
+    series = {sid: points for sid, points in sweep.series().items() if points}
+    what = "rows/s, median" if rate else "seconds per run, median"
+    if not series:
+        plt.title(f"{what}: nothing measured yet")
+        return
+    values = []
+    for (sid, points), marker in zip(series.items(), itertools.cycle(SWEEP_MARKERS), strict=False):
+        xs = [rows for rows, _ in points]
+        ys = [rows / s if rate else s for rows, s in points]
+        values += ys
+        plt.plot(xs, ys, label=sid, marker=marker)
+    plt.xscale("log")
+    plt.yscale("log")
+    plt.xticks(sweep.volumes, [format_count(v) for v in sweep.volumes])
+    plt.yticks(*_log_ticks(min(values), max(values), format_count if rate else format_seconds))
+    plt.title(f"{what} against rows per run (both axes log)")
+
+
+def draw_sweep_rows_per_s(plt: Any, sweep: SweepReport) -> None:
+    """One line per strategy: median rows/s at each volume of the sweep."""
+    _draw_sweep(plt, sweep, rate=True)
+
+
+def draw_sweep_seconds(plt: Any, sweep: SweepReport) -> None:
+    """One line per strategy: median seconds per run at each volume of the sweep."""
+    _draw_sweep(plt, sweep, rate=False)

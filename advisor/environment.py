@@ -1,15 +1,17 @@
-"""The facts that make a measurement comparable: versions, CPUs, and where it ran."""
+"""The facts that make a measurement comparable: versions, CPUs, where it ran, how far."""
 
 import os
 import platform
 from importlib.metadata import version
 
 from advisor import __version__
+from advisor.latency import measure_rtt
 from advisor.results import Environment
 from advisor.server import Target
 
 
-def collect(target: Target) -> Environment:
+def collect(target: Target, proxied: Target | None = None) -> Environment:
+    """`proxied`: the same server behind the latency proxy, when the run goes through it."""
     import psycopg
 
     info = target.info()
@@ -25,4 +27,6 @@ def collect(target: Target) -> Environment:
         server_version=info.server_version,
         target=info.location,
         target_description=info.describe(),
+        rtt_ms=measure_rtt(target),
+        proxied_rtt_ms=None if proxied is None else measure_rtt(proxied),
     )

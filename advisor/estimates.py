@@ -37,7 +37,7 @@ from typing import Any
 
 from advisor.catalog import ALL_IDS, STRATEGIES, Layer
 from advisor.errors import InputError
-from advisor.results import BenchReport
+from advisor.results import BenchReport, reports_from_dict
 from advisor.strategies.driver import UNNEST_BATCH
 from advisor.workload import Workload
 
@@ -136,6 +136,9 @@ class Estimator:
         if not self.measured:
             return REFERENCE_SOURCE
         ids = ", ".join(sid for sid in ALL_IDS if sid in self.measured)
+        volumes = sorted({rows for points in self.measured.values() for rows, _ in points})
+        if len(volumes) > 1:  # a sweep, or several benches
+            ids += f"; {len(volumes)} volumes, {volumes[0]:,} to {volumes[-1]:,} rows"
         rest = len(ALL_IDS) - len(self.measured)
         scaled = f"; the other {rest} from reference × {self.calibration:.2g}" if rest else ""
         return f"your bench ({ids}){scaled}"
@@ -165,7 +168,7 @@ class Estimator:
         )
 
 
-def loglog(points: Sequence[tuple[int, float]], rows: int) -> float:
+def loglog(points: Sequence[tuple[int, float]], rows: float) -> float:
     """Seconds at `rows` from (rows, seconds) points sorted by rows, as described above."""
     if len(points) == 1:
         (r0, s0), slope = points[0], 1.0
@@ -202,7 +205,8 @@ def measurements_from_report(report: BenchReport) -> list[Measurement]:
 
 
 def load_bench(path: str | Path) -> list[Measurement]:
-    """Read an `advisor bench --json` file; any problem is one InputError line."""
+    """Read an `advisor bench --json` file, a sweep's included (every volume becomes a point);
+    any problem is one InputError line."""
     name = str(path)
     try:
         data: Any = json.loads(Path(path).expanduser().read_text(encoding="utf-8"))
@@ -211,12 +215,21 @@ def load_bench(path: str | Path) -> list[Measurement]:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"bench file {name!r} is not JSON: {exc}") from None
     try:
-        points = measurements_from_report(BenchReport.from_dict(data))
-    except (KeyError, TypeError, AttributeError) as exc:
+        reports = reports_from_dict(data)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise InputError(
             f"bench file {name!r} is not `advisor bench --json` output ({type(exc).__name__}: "
             f"{exc})"
         ) from None
+    simulated = [r.plan.simulated_rtt_ms for r in reports if r.plan.simulated_rtt_ms is not None]
+    if simulated:
+        # Its times include the simulated network, and estimates add --rtt-ms on top.
+        raise InputError(
+            f"bench file {name!r} was measured through a simulated {max(simulated):g} ms round "
+            "trip; estimates need local figures (they add --rtt-ms themselves): use a bench run "
+            "without --rtt-ms"
+        )
+    points = [m for report in reports for m in measurements_from_report(report)]
     if not points:
         raise InputError(f"bench file {name!r} has no verified results to estimate from")
     return points

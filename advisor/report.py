@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from advisor.results import BenchReport, StrategyResult
+from advisor.latency import RTT_TRIES
+from advisor.results import BenchPlan, BenchReport, Environment, StrategyResult
 from advisor.units import format_count, format_rate, format_seconds
 
 HEADERS = (
@@ -26,8 +27,11 @@ def ranked(report: BenchReport) -> list[StrategyResult]:
     return sorted(report.results, key=lambda r: (r.error is not None, -r.rows_per_s))
 
 
-def _min_max(r: StrategyResult) -> str:
-    lo, hi = format_seconds(r.min_s), format_seconds(r.max_s)
+def seconds_span(low_s: float, high_s: float) -> str:
+    """A duration range sharing its unit when it can; one figure when both ends round alike."""
+    lo, hi = format_seconds(low_s), format_seconds(high_s)
+    if lo == hi:
+        return lo
     lo_num, lo_unit = lo.rsplit(" ", 1)
     _hi_num, hi_unit = hi.rsplit(" ", 1)
     return f"{lo_num}–{hi}" if lo_unit == hi_unit else f"{lo}–{hi}"
@@ -51,7 +55,7 @@ def result_cells(report: BenchReport, r: StrategyResult) -> tuple[str, ...]:
         r.strategy,
         r.layer,
         format_seconds(r.median_s),
-        _min_max(r),
+        seconds_span(r.min_s, r.max_s),
         format_count(r.rows_per_s),
         f"{r.rows_per_s / slowest:.1f}×" if slowest else "—",
         "—" if pct is None else f"{pct:.0f}%",
@@ -70,6 +74,26 @@ def summary_line(report: BenchReport) -> str:
     data = plan.table or f"{plan.data} data"
     where = report.environment.target_description
     return f"{plan.rows:,} rows × {plan.repeat} runs{warm}, {data}, on {where}"
+
+
+def _ms_span(values: list[float]) -> str:
+    """One round trip, or the range of several (a sweep measures one per volume)."""
+    return seconds_span(min(values) / 1000, max(values) / 1000)
+
+
+def network_line(plan: BenchPlan, environments: list[Environment]) -> str:
+    """How far the server was: the measured round trip and, if any, the simulated one."""
+    measured = [e.rtt_ms for e in environments if e.rtt_ms is not None]
+    line = "round trip to the server: " + (
+        f"{_ms_span(measured)} (median of {RTT_TRIES} SELECT 1)"
+        if measured
+        else "not measured"
+    )
+    if plan.simulated_rtt_ms is not None:
+        proxied = [e.proxied_rtt_ms for e in environments if e.proxied_rtt_ms is not None]
+        through = f", {_ms_span(proxied)} measured through it" if proxied else ""
+        line += f"; simulated {plan.simulated_rtt_ms:g} ms by a loopback proxy{through}"
+    return line
 
 
 def ceiling_line(report: BenchReport) -> str | None:
@@ -116,8 +140,8 @@ def markdown(report: BenchReport) -> str:
     extra = [line for line in (ceiling_line(report), *findings(report)) if line]
     out += [f"- {line}" for line in extra]
     out += [
-        f"- Python {env.python}, psycopg {env.psycopg} (libpq {env.libpq}), SQLAlchemy "
-        f"{env.sqlalchemy}, PostgreSQL {env.server_version}, {env.cpu_count} CPUs, {env.platform}",
+        f"- {network_line(report.plan, [env])}",
+        f"- {environment_line(env)}",
         f"- started {report.started}, took {format_seconds(report.elapsed_s)}; medians of "
         f"{report.plan.repeat} verified runs, min–max shown",
         "",
@@ -125,8 +149,19 @@ def markdown(report: BenchReport) -> str:
     return "\n".join(out)
 
 
+def environment_line(env: Environment) -> str:
+    return (
+        f"Python {env.python}, psycopg {env.psycopg} (libpq {env.libpq}), SQLAlchemy "
+        f"{env.sqlalchemy}, PostgreSQL {env.server_version}, {env.cpu_count} CPUs, {env.platform}"
+    )
+
+
 def to_json(report: BenchReport) -> str:
-    return json.dumps(report.to_dict(), indent=2, default=_json_default) + "\n"
+    return dump_json(report.to_dict())
+
+
+def dump_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=2, default=_json_default) + "\n"
 
 
 def _json_default(value: Any) -> Any:

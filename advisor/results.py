@@ -23,6 +23,9 @@ class BenchPlan:
     ceiling: bool = True
     seed: int = 42
     batch_rows: int = 50_000  # rows per batch; a run is one transaction over all batches
+    # Round trip added by a loopback proxy that every connection goes through (0: the proxy's
+    # own cost); None: direct connections.
+    simulated_rtt_ms: float | None = None
 
 
 class Timings:
@@ -103,6 +106,8 @@ class Environment:
     server_version: str
     target: str  # "embedded" or host:port/dbname, never a password
     target_description: str
+    rtt_ms: float | None = None  # median SELECT 1 round trip to the server, measured
+    proxied_rtt_ms: float | None = None  # the same through the latency proxy
 
 
 @dataclass
@@ -155,6 +160,52 @@ class BenchReport:
             ceiling=None if ceiling is None else CeilingResult(**_known(CeilingResult, ceiling)),
             results=[StrategyResult(**_known(StrategyResult, r)) for r in data["results"]],
         )
+
+
+@dataclass
+class SweepReport:
+    """One benchmark per volume, same plan otherwise (see `advisor.sweep`)."""
+
+    volumes: list[int]
+    points: list[BenchReport] = field(default_factory=list)  # in volume order, as measured
+    started: str = ""
+    elapsed_s: float = 0.0
+
+    def series(self) -> dict[str, list[tuple[int, float]]]:
+        """Verified (rows, median seconds per run) per strategy, in plan order."""
+        out: dict[str, list[tuple[int, float]]] = {}
+        for point in self.points:
+            for r in point.results:
+                points = out.setdefault(r.strategy, [])
+                if r.verified and r.median_s > 0:
+                    points.append((r.rows, r.median_s))
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "tool": "pg-insert-advisor",
+            "kind": "sweep",
+            "started": self.started,
+            "elapsed_s": self.elapsed_s,
+            "volumes": self.volumes,
+            "points": [point.to_dict() for point in self.points],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SweepReport:
+        return cls(
+            volumes=[int(v) for v in data["volumes"]],
+            points=[BenchReport.from_dict(p) for p in data["points"]],
+            started=data.get("started", ""),
+            elapsed_s=data.get("elapsed_s", 0.0),
+        )
+
+
+def reports_from_dict(data: dict[str, Any]) -> list[BenchReport]:
+    """The reports in an `advisor bench --json` document: one, or each point of a sweep."""
+    if data.get("kind") == "sweep":
+        return SweepReport.from_dict(data).points
+    return [BenchReport.from_dict(data)]
 
 
 def _known(cls: type, data: dict[str, Any]) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from advisor.catalog import STRATEGIES
 from advisor.datagen import Dataset, Row, StandardData
 from advisor.environment import collect
 from advisor.errors import BenchFailure, Cancelled, InputError
+from advisor.latency import simulated_distance
 from advisor.results import BenchPlan, BenchReport, CeilingResult, Environment, StrategyResult
 from advisor.server import Sandbox, Target
 from advisor.strategies import Strategy, create
@@ -298,18 +299,22 @@ def run_benchmark(
     on_event: EventHandler | None = None,
     cancel: threading.Event | None = None,
 ) -> BenchReport:
-    """Run `plan` on `target` inside the sandbox; the sandbox is dropped however it ends."""
+    """Run `plan` on `target` inside the sandbox; the sandbox is dropped however it ends.
+
+    With `plan.simulated_rtt_ms` every connection, the sandbox's included, goes through the
+    latency proxy, which stops with the run.
+    """
     started = datetime.now(UTC).isoformat(timespec="seconds")
     t0 = time.monotonic()
     emit: EventHandler = on_event or (lambda event: None)
-    environment = collect(target)
-    report = BenchReport(plan=plan, environment=environment, started=started)
-    with Sandbox(target) as sandbox:
+    with simulated_distance(target, plan.simulated_rtt_ms) as work, Sandbox(work) as sandbox:
+        environment = collect(target, work if work is not target else None)
+        report = BenchReport(plan=plan, environment=environment, started=started)
         dataset = resolve_dataset(plan, sandbox)
         table = BenchTable(sandbox, dataset.spec)
         table.create()
         feed = Feed(dataset, plan.rows, plan.batch_rows)
-        session = _Session(target, plan, emit, cancel, table, feed)
+        session = _Session(work, plan, emit, cancel, table, feed)
         emit(BenchStarted(plan, environment, session.steps))
         feed.expected(table)
         if plan.ceiling:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,14 +12,17 @@ import click
 from advisor.catalog import STRATEGIES as CATALOG
 from advisor.cli.options import (
     COUNT,
+    MILLISECONDS,
     STRATEGIES,
+    VOLUME_RANGE,
     check_save_path,
     dsn_option,
     output_path,
     save_options,
     write_output,
 )
-from advisor.results import DATA_SETS, BenchPlan, BenchReport
+from advisor.results import DATA_SETS, BenchPlan, BenchReport, SweepReport
+from advisor.units import format_count
 
 
 @click.command()
@@ -37,6 +41,23 @@ def strategies() -> None:
     default="100k",
     show_default=True,
     help="Rows per run (500, 10k, 2M, 1e6).",
+)
+@click.option(
+    "--sweep",
+    type=VOLUME_RANGE,
+    help="Instead of --rows: run at log-spaced volumes from FROM to TO (100..1M, 1k..100k) "
+    "and report where the ranking changes.",
+)
+@click.option(
+    "--points",
+    type=int,
+    help="Volumes in a --sweep, ends included (2 to 12).  [default: 5]",
+)
+@click.option(
+    "--rtt-ms",
+    type=MILLISECONDS,
+    help="Simulate a server this many ms of round trip away: every connection goes through "
+    "a loopback proxy that delays each direction by half of it (0: the proxy alone).",
 )
 @click.option(
     "--repeat",
@@ -80,8 +101,13 @@ def strategies() -> None:
 @click.option("--no-ceiling", is_flag=True, help="Skip measuring the server's own ingest ceiling.")
 @click.option("--seed", type=int, default=42, show_default=True, help="Seed of the synthetic data.")
 @save_options
+@click.pass_context
 def bench(
+    ctx: click.Context,
     rows: int,
+    sweep: tuple[int, int] | None,
+    points: int | None,
+    rtt_ms: float | None,
     repeat: int,
     warmup: int,
     strategy_ids: list[str],
@@ -104,16 +130,22 @@ def bench(
     from an empty table in the sandbox schema `advisor_bench`, is checked (row count and a
     content checksum), and the schema is dropped at the end, also on Ctrl-C.
 
+    The round trip to the server (median of 20 `SELECT 1`) is measured and shown with
+    the results; --rtt-ms adds a simulated distance to it.
+
     \b
     Examples:
       advisor bench
       advisor bench --rows 1M --strategies driver_copy,driver_copy_binary
       advisor bench --json results.json --markdown - --no-chart
       advisor bench --rows 1M --save profiles/one-off-load.toml
+      advisor bench --sweep 100..100k --strategies orm_add_all,driver_copy --json sweep.json
+      advisor bench --rows 10k --rtt-ms 10
     """
     from advisor.runner import run_benchmark
     from advisor.server import Target
 
+    volumes = _sweep_volumes(ctx, sweep, points, save)
     output_path(json_out, "--json")
     output_path(markdown_out, "--markdown")
     check_save_path(save, force)
@@ -127,22 +159,29 @@ def bench(
         memory=not no_memory,
         ceiling=not no_ceiling,
         seed=seed,
+        simulated_rtt_ms=rtt_ms,
     )
     stdout_taken = "-" in (json_out, markdown_out)
     human = sys.stderr if stdout_taken else sys.stdout
     with Target.resolve(dsn) as target:
         click.echo(f"server: {target.info().describe()}", err=True)
         with BenchProgress() as progress:
-            report = run_benchmark(target, plan, on_event=progress.handle)
+            if volumes:
+                from advisor.sweep import run_sweep
+
+                swept = run_sweep(target, plan, volumes, on_event=progress.handle)
+            else:
+                report = run_benchmark(target, plan, on_event=progress.handle)
+    if volumes:
+        from advisor import sweepreport
+
+        print_sweep(swept, human, chart=not no_chart)
+        _export(json_out, sweepreport.to_json, markdown_out, sweepreport.markdown, swept)
+        return
+    from advisor import report as reports
+
     print_report(report, human, chart=not no_chart)
-    if json_out:
-        from advisor.report import to_json
-
-        write_output(json_out, to_json(report))
-    if markdown_out:
-        from advisor.report import markdown
-
-        write_output(markdown_out, markdown(report))
+    _export(json_out, reports.to_json, markdown_out, reports.markdown, report)
     if save:
         from advisor.profile import Profile, save_profile
 
@@ -151,16 +190,64 @@ def bench(
         click.echo(f"saved {save_profile(profile, save, force=force)}", err=True)
 
 
-def print_report(report: BenchReport, stream: Any, *, chart: bool) -> None:
-    from rich.console import Console
-    from rich.table import Table
+def _sweep_volumes(
+    ctx: click.Context, sweep: tuple[int, int] | None, points: int | None, save: str | None
+) -> list[int]:
+    """The sweep's volumes, [] without --sweep; conflicting options are usage errors."""
+    from click.core import ParameterSource
 
-    from advisor.report import HEADERS, ceiling_line, findings, summary_line, table_rows
+    if sweep is None:
+        if points is not None:
+            raise click.UsageError("--points needs --sweep FROM..TO")
+        return []
+    if ctx.get_parameter_source("rows") is not ParameterSource.DEFAULT:
+        raise click.UsageError(
+            "--sweep and --rows are mutually exclusive: the sweep sets the rows of each run"
+        )
+    if save:
+        raise click.UsageError("--save keeps one volume, not a sweep; keep a sweep with --json")
+    from advisor.sweep import DEFAULT_POINTS, log_volumes
+
+    return log_volumes(*sweep, DEFAULT_POINTS if points is None else points)
+
+
+def _export(
+    json_out: str | None,
+    to_json: Callable[[Any], str],
+    markdown_out: str | None,
+    to_markdown: Callable[[Any], str],
+    measured: BenchReport | SweepReport,
+) -> None:
+    if json_out:
+        write_output(json_out, to_json(measured))
+    if markdown_out:
+        write_output(markdown_out, to_markdown(measured))
+
+
+def _console(stream: Any) -> Any:
+    from rich.console import Console
 
     console = Console(file=stream, highlight=False, soft_wrap=True)
     if not console.is_terminal:
         console.width = 160  # a file or a pipe: never truncate a figure
+    return console
+
+
+def print_report(report: BenchReport, stream: Any, *, chart: bool) -> None:
+    from rich.table import Table
+
+    from advisor.report import (
+        HEADERS,
+        ceiling_line,
+        findings,
+        network_line,
+        summary_line,
+        table_rows,
+    )
+
+    console = _console(stream)
     console.print(summary_line(report))
+    console.print(network_line(report.plan, [report.environment]), markup=False)
     # Two-line headers keep the table within 90 columns; below that the layer goes, as the
     # id's prefix already names it.
     keep = [i for i in range(len(HEADERS)) if not (i == 1 and console.width < 90)]
@@ -186,12 +273,50 @@ def print_report(report: BenchReport, stream: Any, *, chart: bool) -> None:
         click.echo(text, file=stream)
 
 
+def print_sweep(sweep: SweepReport, stream: Any, *, chart: bool) -> None:
+    from rich.table import Table
+
+    from advisor import sweepreport
+
+    console = _console(stream)
+    console.print(sweepreport.summary_line(sweep))
+    console.print(sweepreport.sweep_network_line(sweep), markup=False)
+    for title, rate in (("rows/s, median", True), ("seconds per run, median", False)):
+        table = Table(
+            box=None, pad_edge=False, header_style="bold", title=title, title_justify="left"
+        )
+        for i, header in enumerate(sweepreport.headers(sweep)):
+            table.add_column(header, justify="left" if i == 0 else "right", no_wrap=True)
+        for cells in sweepreport.table_rows(sweep, rate=rate):
+            bad = any(cell in ("NO", "FAILED") for cell in cells)
+            table.add_row(*cells, style="red" if bad else None)
+        console.print()
+        console.print(table)
+    console.print()
+    console.print("crossovers:", style="bold")
+    lines = sweepreport.crossover_lines(sweep) or ["none: too few verified points"]
+    for line in [*lines, *sweepreport.point_findings(sweep)]:
+        console.print(f"  {line}", markup=False)
+    if chart and any(sweep.series().values()):
+        from advisor.charts import draw_sweep_rows_per_s, draw_sweep_seconds, render, sweep_height
+
+        for draw in (draw_sweep_rows_per_s, draw_sweep_seconds):
+            console.print()
+            text = render(
+                draw, sweep, min(console.width, 100), sweep_height(sweep), console.is_terminal
+            )
+            click.echo(text, file=stream)
+
+
 class BenchProgress:
-    """A progress bar on stderr when it is a terminal: overall runs and rows of this run."""
+    """On stderr: the round trip once a run starts, and a progress bar when it is a terminal
+    (overall runs, rows of this run, and the volume in a sweep)."""
 
     def __init__(self) -> None:
         self.enabled = sys.stderr.isatty()
         self._progress: Any = None
+        self._announced = False
+        self._point = ""
 
     def __enter__(self) -> BenchProgress:
         if self.enabled:
@@ -218,17 +343,25 @@ class BenchProgress:
         return self
 
     def handle(self, event: object) -> None:
+        from advisor.runner import BenchStarted, Progress, RunFinished
+        from advisor.sweep import PointStarted
+
+        if isinstance(event, BenchStarted) and not self._announced:
+            from advisor.report import network_line
+
+            self._announced = True  # a sweep shows every point's round trip with the results
+            click.echo(network_line(event.plan, [event.environment]), err=True)
         if self._progress is None:
             return
-        from advisor.runner import BenchStarted, Progress, RunFinished
-
-        if isinstance(event, BenchStarted):
+        if isinstance(event, PointStarted):
+            self._point = f"{format_count(event.rows)} rows ({event.index}/{event.points}) "
+        elif isinstance(event, BenchStarted):
             self._progress.update(self._overall, total=event.steps, completed=0)
         elif isinstance(event, Progress):
             phase = {"run": "run", "warmup": "warmup", "memory": "memory pass"}[event.phase]
             self._progress.update(
                 self._overall,
-                description=f"{event.label:<22} {phase} {event.run} of {event.runs}",
+                description=f"{self._point}{event.label:<22} {phase} {event.run} of {event.runs}",
                 completed=event.step,
             )
             self._progress.update(

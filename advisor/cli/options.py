@@ -10,6 +10,7 @@ import click
 
 from advisor.catalog import parse_strategy_ids
 from advisor.errors import InputError
+from advisor.latency import check_rtt_ms
 from advisor.units import parse_count
 
 
@@ -21,6 +22,46 @@ class CountType(click.ParamType):  # type: ignore[type-arg]
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
         try:
             return parse_count(value, what=param.name if param and param.name else "count")
+        except InputError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class VolumeRangeType(click.ParamType):  # type: ignore[type-arg]
+    """`FROM..TO`, two row counts for a sweep: 100..1M, 1k..100k."""
+
+    name = "FROM..TO"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[int, int]:
+        if isinstance(value, tuple):
+            return value
+        low, sep, high = str(value).partition("..")
+        if not sep:
+            self.fail(f"expected FROM..TO such as 100..1M, not {value!r}", param, ctx)
+        try:
+            bounds = parse_count(low, what="FROM"), parse_count(high, what="TO")
+        except InputError as exc:
+            self.fail(str(exc), param, ctx)
+        if bounds[0] >= bounds[1]:
+            self.fail(f"FROM must be below TO, not {value!r}", param, ctx)
+        return bounds
+
+
+class MillisecondsType(click.ParamType):  # type: ignore[type-arg]
+    """A round trip in milliseconds: 0, 0.5, 10, up to latency.MAX_RTT_MS."""
+
+    name = "MS"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        try:
+            return check_rtt_ms(float(value))
+        except ValueError:
+            self.fail(
+                f"expected a number of milliseconds such as 10 or 0.5, not {value!r}", param, ctx
+            )
         except InputError as exc:
             self.fail(str(exc), param, ctx)
 
@@ -61,6 +102,8 @@ def write_output(value: str, text: str) -> None:
 
 
 COUNT = CountType()
+VOLUME_RANGE = VolumeRangeType()
+MILLISECONDS = MillisecondsType()
 STRATEGIES = StrategiesType()
 
 dsn_option = click.option(
