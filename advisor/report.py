@@ -85,9 +85,7 @@ def network_line(plan: BenchPlan, environments: list[Environment]) -> str:
     """How far the server was: the measured round trip and, if any, the simulated one."""
     measured = [e.rtt_ms for e in environments if e.rtt_ms is not None]
     line = "round trip to the server: " + (
-        f"{_ms_span(measured)} (median of {RTT_TRIES} SELECT 1)"
-        if measured
-        else "not measured"
+        f"{_ms_span(measured)} (median of {RTT_TRIES} SELECT 1)" if measured else "not measured"
     )
     if plan.simulated_rtt_ms is not None:
         proxied = [e.proxied_rtt_ms for e in environments if e.proxied_rtt_ms is not None]

@@ -1,0 +1,142 @@
+"""The latency proxy and round-trip measurement, on the embedded server."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import psutil
+import pytest
+
+from advisor.delayproxy import ProxyProcess
+from advisor.errors import InputError
+from advisor.latency import check_rtt_ms, measure_rtt, simulated_distance, upstream_of
+from advisor.report import network_line
+from advisor.results import BenchPlan, BenchReport
+from advisor.runner import run_benchmark
+from advisor.server import Target
+
+RTT_MS = 20.0
+TOLERANCE_MS = 15.0  # thread wake-ups on a shared 2-core machine
+
+
+def _gone(pid: int | None, port: int) -> None:
+    """The proxy process has exited and nothing listens on its port any more."""
+    assert pid is not None
+    assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    with pytest.raises(ConnectionRefusedError), socket.create_connection(("127.0.0.1", port)):
+        pass
+
+
+def test_direct_round_trip_is_measured(target: Target) -> None:
+    rtt = measure_rtt(target)
+    assert 0 < rtt < 5, "a local server answers SELECT 1 in well under 5 ms"
+
+
+def test_the_proxy_adds_the_requested_round_trip(target: Target) -> None:
+    direct = measure_rtt(target)
+    with simulated_distance(target, RTT_MS) as far:
+        assert far is not target
+        proxied = measure_rtt(far)
+    assert RTT_MS <= proxied < RTT_MS + direct + TOLERANCE_MS, proxied
+
+
+def test_zero_ms_is_the_proxy_alone(target: Target) -> None:
+    with simulated_distance(target, 0.0) as far:
+        assert measure_rtt(far) < 5
+
+
+def test_no_rtt_means_no_proxy(target: Target) -> None:
+    with simulated_distance(target, None) as same:
+        assert same is target
+
+
+def test_the_proxy_delays_but_does_not_throttle(target: Target) -> None:
+    """32 MB streamed through a 20 ms proxy: one delay, not one per 64 KiB chunk (~500)."""
+    with simulated_distance(target, RTT_MS) as far, far.connect(autocommit=True) as conn:
+        t0 = time.perf_counter()
+        with conn.cursor().copy(
+            "COPY (SELECT repeat('x', 1000) FROM generate_series(1, 32000)) TO STDOUT"
+        ) as copy:
+            size = sum(len(chunk) for chunk in copy)
+        took = time.perf_counter() - t0
+    assert size > 32_000_000
+    assert took < 1.0, f"{took:.2f} s: the proxy serialises chunks"
+
+
+def test_the_proxy_stops_with_its_block_even_on_error(target: Target) -> None:
+    threads = threading.active_count()
+    with target.connect() as conn:
+        upstream = upstream_of(conn.info.host, conn.info.port, conn.info.hostaddr)
+    proxy = ProxyProcess(upstream, 0.001)
+    with pytest.raises(RuntimeError, match="boom"), proxy:
+        pid, port = proxy.pid, proxy.port
+        with socket.create_connection(("127.0.0.1", port)):
+            pass  # it listens while the block runs
+        raise RuntimeError("boom")
+    _gone(pid, port)
+    assert threading.active_count() == threads, "no thread left in this process"
+    proxy.close()  # twice is harmless
+
+
+def test_a_bench_through_the_proxy_verifies_and_leaves_nothing(target: Target) -> None:
+    me = psutil.Process()
+    plan = BenchPlan(
+        rows=200,
+        repeat=1,
+        warmup=0,
+        strategies=["driver_copy", "core_execute"],
+        memory=False,
+        ceiling=False,
+        simulated_rtt_ms=RTT_MS,
+    )
+    report = run_benchmark(target, plan)
+    assert all(r.verified for r in report.results), [r.problem or r.error for r in report.results]
+    env = report.environment
+    assert env.rtt_ms is not None and env.rtt_ms < 5
+    assert env.proxied_rtt_ms is not None and env.proxied_rtt_ms >= RTT_MS
+    copy = next(r for r in report.results if r.strategy == "driver_copy")
+    # BEGIN, COPY, end of COPY, COMMIT: at least three round trips are waited for
+    assert copy.median_s >= 3 * RTT_MS / 1000, copy.median_s
+    assert [p for p in me.children(recursive=True) if p.status() != psutil.STATUS_ZOMBIE] == []
+
+
+def test_reports_from_before_round_trips_load_and_say_so() -> None:
+    env = {
+        "advisor": "0",
+        "python": "3.11",
+        "platform": "linux",
+        "cpu_count": 2,
+        "psycopg": "3",
+        "libpq": "17",
+        "sqlalchemy": "2",
+        "server_version": "17",
+        "target": "embedded",
+        "target_description": "embedded",
+    }
+    old = {"plan": {"rows": 10}, "environment": env, "started": "t0", "results": []}
+    report = BenchReport.from_dict(old)
+    assert report.plan.simulated_rtt_ms is None and report.environment.rtt_ms is None
+    assert (
+        network_line(report.plan, [report.environment]) == "round trip to the server: not measured"
+    )
+
+
+@pytest.mark.parametrize(
+    ("host", "port", "hostaddr", "expected"),
+    [
+        ("/tmp/pg", 5432, "", "/tmp/pg/.s.PGSQL.5432"),
+        ("@pg", 5433, "", "\0pg/.s.PGSQL.5433"),
+        ("db.example.com", 6432, "10.0.0.7", ("10.0.0.7", 6432)),
+        ("localhost", 5432, "", ("localhost", 5432)),
+    ],
+)
+def test_upstream_of(host: str, port: int, hostaddr: str, expected: object) -> None:
+    assert upstream_of(host, port, hostaddr) == expected
+
+
+@pytest.mark.parametrize("value", [-1.0, 1000.5, float("nan"), float("inf")])
+def test_check_rtt_ms_refuses(value: float) -> None:
+    with pytest.raises(InputError, match="from 0 to 1000 ms"):
+        check_rtt_ms(value)
