@@ -163,30 +163,31 @@ def bench(
     )
     stdout_taken = "-" in (json_out, markdown_out)
     human = sys.stderr if stdout_taken else sys.stdout
+    from advisor.sweep import run_sweep
+
     with Target.resolve(dsn) as target:
         click.echo(f"server: {target.info().describe()}", err=True)
         with BenchProgress() as progress:
-            if volumes:
-                from advisor.sweep import run_sweep
-
-                swept = run_sweep(target, plan, volumes, on_event=progress.handle)
-            else:
-                report = run_benchmark(target, plan, on_event=progress.handle)
-    if volumes:
+            measured = (
+                run_sweep(target, plan, volumes, on_event=progress.handle)
+                if volumes
+                else run_benchmark(target, plan, on_event=progress.handle)
+            )
+    if isinstance(measured, SweepReport):
         from advisor import sweepreport
 
-        print_sweep(swept, human, chart=not no_chart)
-        _export(json_out, sweepreport.to_json, markdown_out, sweepreport.markdown, swept)
+        print_sweep(measured, human, chart=not no_chart)
+        _export(json_out, sweepreport.to_json, markdown_out, sweepreport.markdown, measured)
         return
-    from advisor import report as reports
+    from advisor import report
 
-    print_report(report, human, chart=not no_chart)
-    _export(json_out, reports.to_json, markdown_out, reports.markdown, report)
+    print_report(measured, human, chart=not no_chart)
+    _export(json_out, report.to_json, markdown_out, report.markdown, measured)
     if save:
         from advisor.profile import Profile, save_profile
 
         profile = Profile(name=Path(save).stem)
-        profile.record(report)
+        profile.record(measured)
         click.echo(f"saved {save_profile(profile, save, force=force)}", err=True)
 
 
