@@ -58,23 +58,34 @@ class BenchTable:
         if self.can_checkpoint:
             self.sandbox.admin.execute("CHECKPOINT")
 
-    def stored_batches(self, *, for_checksum: bool = False) -> Iterator[list[Row]]:
-        """The stored rows of the inserted columns, streamed in binary through a server cursor.
-
-        With `for_checksum`, columns come in the verifier's exact form (floats as bits).
-        """
-        columns = self.verifier.select_list if for_checksum else self.column_list
+    def stored_batches(self) -> Iterator[list[Row]]:
+        """The stored rows of the inserted columns in the verifier's exact form (floats as
+        bits, enums and JSON as text), streamed in binary through a server cursor."""
         conn = self.sandbox.admin
         with conn.transaction(), conn.cursor(name="advisor_verify", binary=True) as cur:
-            cur.execute(f"SELECT {columns} FROM {self.qualified}")
+            cur.execute(f"SELECT {self.verifier.select_list} FROM {self.qualified}")
             while batch := cur.fetchmany(FETCH_ROWS):
                 yield batch
 
     def stored_checksum(self) -> Checksum:
         builder = ChecksumBuilder(self.verifier.stored_key)
-        for batch in self.stored_batches(for_checksum=True):
+        for batch in self.stored_batches():
             builder.add(batch)
         return builder.result()
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What a reader of the results should know about this table and how it is written."""
+        json_columns = [
+            c.name for c in self.spec.insert_columns if c.nullable and c.base_type in _JSON_TYPES
+        ]
+        if not json_columns:
+            return self.spec.notes
+        return (
+            *self.spec.notes,
+            f"SQLAlchemy maps the JSON columns ({', '.join(json_columns)}) with none_as_null=True:"
+            " by default it would store Python None as a JSON null, not SQL NULL",
+        )
 
     @cached_property
     def sa_table(self) -> sa.Table:
@@ -87,7 +98,12 @@ class BenchTable:
             poolclass=sa.NullPool,
         )
         try:
-            return sa.Table(self.name, sa.MetaData(schema=self.schema), autoload_with=engine)
+            return sa.Table(
+                self.name,
+                sa.MetaData(schema=self.schema),
+                autoload_with=engine,
+                listeners=[("column_reflect", _none_as_sql_null)],
+            )
         finally:
             engine.dispose()
 
@@ -96,7 +112,29 @@ class BenchTable:
         """A declarative ORM class mapped onto the table (its own registry per table)."""
         from sqlalchemy.orm import DeclarativeBase
 
+        if not self.sa_table.primary_key.columns:
+            # SQLAlchemy's mapper refuses such a table; say so in words a user can act on.
+            raise ValueError(
+                f"the ORM maps only tables with a primary key, and {self.spec.source or self.name}"
+                " has none (Core and the driver strategies do not need one)"
+            )
+
         class Base(DeclarativeBase):
             pass
 
         return type("BenchRow", (Base,), {"__table__": self.sa_table})
+
+
+_JSON_TYPES = ("json", "jsonb")
+
+
+def _none_as_sql_null(inspector: Any, table: Any, column_info: dict[str, Any]) -> None:
+    """Reflection hook: a JSON column (or array of JSON) stores Python None as SQL NULL, as
+    the other strategies do, instead of SQLAlchemy's default JSON null."""
+    import sqlalchemy as sa
+
+    column_type = column_info["type"]
+    if isinstance(column_type, sa.ARRAY):
+        column_type = column_type.item_type
+    if isinstance(column_type, sa.JSON):
+        column_type.none_as_null = True

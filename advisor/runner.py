@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from advisor import ceiling as ceiling_mod
+from advisor.adversarial import AdversarialData
 from advisor.benchtable import BenchTable
 from advisor.catalog import STRATEGIES
 from advisor.datagen import Dataset, Row, StandardData
@@ -131,8 +132,15 @@ class Stopwatch:
 
 
 def resolve_dataset(plan: BenchPlan, sandbox: Sandbox) -> Dataset:
-    if plan.table is not None or plan.data != "standard":
-        raise InputError("only the standard data set is available in this version")
+    if plan.table is not None and plan.data != "standard":
+        raise InputError(
+            f"--table and --data {plan.data} cannot be combined: a table's rows are generated"
+            " from its own column types"
+        )
+    if plan.table is not None:
+        raise InputError("--table is not available yet")
+    if plan.data == "adversarial":
+        return AdversarialData()
     return StandardData(plan.seed)
 
 
@@ -226,7 +234,9 @@ class _Session:
             detail = f"all {stored.count} rows stored but content differs"
         if max(stored.count, expected.count) <= DIFF_ROWS:
             stored_rows = (row for batch in self.table.stored_batches() for row in batch)
-            found = first_difference(self.feed.all_rows(), stored_rows, self.table.names)
+            found = first_difference(
+                self.feed.all_rows(), stored_rows, self.table.names, self.table.verifier
+            )
             detail = f"{detail}: {found}" if found else detail
         return False, detail
 
