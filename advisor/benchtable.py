@@ -6,11 +6,13 @@ from collections.abc import Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from advisor.errors import InputError
 from advisor.server import Sandbox, quote_ident
 from advisor.tables import TableSpec
 from advisor.verify import Checksum, ChecksumBuilder, verifier_for
 
 if TYPE_CHECKING:
+    import psycopg
     import sqlalchemy as sa
 
 Row = tuple[Any, ...]
@@ -31,7 +33,35 @@ class BenchTable:
         self.verifier = verifier_for(spec, quote_ident)
 
     def create(self) -> None:
-        self.sandbox.admin.execute(self.spec.create_sql.format(table=self.qualified))
+        import psycopg
+
+        try:
+            self.sandbox.admin.execute(self.spec.create_sql.format(table=self.qualified))
+        except psycopg.errors.InsufficientPrivilege as exc:  # LIKE needs SELECT on the source
+            raise InputError(
+                f"cannot clone {self.spec.source or self.name}: {exc.diag.message_primary}"
+            ) from None
+
+    def violation(self, exc: psycopg.errors.IntegrityError) -> str:
+        """A sentence naming the constraint the rows broke, with its definition."""
+        kind = _CONSTRAINT_KINDS.get(type(exc).__name__, "a constraint")
+        name = exc.diag.constraint_name
+        row = self.sandbox.admin.execute(
+            "SELECT coalesce("
+            " (SELECT pg_get_constraintdef(oid) FROM pg_constraint"
+            "  WHERE conrelid = %(t)s::regclass AND conname = %(n)s),"
+            " (SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i"
+            "  JOIN pg_class c ON c.oid = i.indexrelid"
+            "  WHERE i.indrelid = %(t)s::regclass AND c.relname = %(n)s))",
+            {"t": self.qualified, "n": name},
+        ).fetchone()
+        definition = f": {row[0]}" if row and row[0] else ""
+        what = f'{kind} "{name}"' if name else f"{kind} ({exc.diag.message_primary})"
+        source = self.spec.source or self.name
+        return (
+            f"the generated rows violate {what} of {source}{definition}; synthetic rows cannot"
+            " satisfy it, so benchmark a copy of the table without it"
+        )
 
     @cached_property
     def type_oids(self) -> list[int]:
@@ -126,6 +156,12 @@ class BenchTable:
 
 
 _JSON_TYPES = ("json", "jsonb")
+_CONSTRAINT_KINDS = {
+    "CheckViolation": "CHECK constraint",
+    "UniqueViolation": "unique constraint",
+    "ExclusionViolation": "exclusion constraint",
+    "NotNullViolation": "NOT NULL constraint",
+}
 
 
 def _none_as_sql_null(inspector: Any, table: Any, column_info: dict[str, Any]) -> None:

@@ -31,7 +31,7 @@ _EXACT_TYPES = frozenset(
         "smallint",
         "text",
         "character varying",
-        "character",  # bpchar without a length: no padding
+        "bpchar",  # character without a length: no padding
         "boolean",
         "date",
         "time without time zone",

@@ -135,12 +135,21 @@ def print_report(report: BenchReport, stream: Any, *, chart: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from advisor.report import HEADERS, ceiling_line, findings, summary_line, table_rows
+    from advisor.report import (
+        HEADERS,
+        ceiling_line,
+        findings,
+        note_lines,
+        summary_line,
+        table_rows,
+    )
 
     console = Console(file=stream, highlight=False, soft_wrap=True)
     if not console.is_terminal:
         console.width = 160  # a file or a pipe: never truncate a figure
     console.print(summary_line(report))
+    for line in note_lines(report):
+        console.print(line, markup=False)
     # Two-line headers keep the table within 90 columns; below that the layer goes, as the
     # id's prefix already names it.
     keep = [i for i in range(len(HEADERS)) if not (i == 1 and console.width < 90)]

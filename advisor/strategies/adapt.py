@@ -2,8 +2,8 @@
 
 SQLAlchemy knows each column's type from the reflected table; a bare psycopg connection does
 not, so the driver strategies are told: JSON values travel wrapped in `Json`/`Jsonb` (a dict
-or a list alone would be taken for something else), binary COPY gets a dumper for each enum
-type, and `driver_unnest` sends array columns as array literals. None of this is needed for
+or a list alone would be taken for something else), binary COPY gets a dumper for enums and
+character(n), and `driver_unnest` sends array columns as array literals. None of this is needed for
 tables of plain types, which keep the fast path untouched.
 """
 
@@ -37,21 +37,27 @@ def driver_row(spec: TableSpec) -> Callable[[Row], Row] | None:
     return map_columns([_json_wrapper(c) for c in spec.insert_columns])
 
 
-def register_enum_dumpers(conn: psycopg.Connection[Any], spec: TableSpec) -> None:
-    """Let binary COPY send str values to the table's enum (and enum array) columns.
+def register_str_dumpers(conn: psycopg.Connection[Any], spec: TableSpec) -> None:
+    """Let binary COPY send str values to character(n), enum and enum array columns.
 
-    psycopg only dumps a Python Enum to a registered PostgreSQL enum; a label given as str is
-    binary-identical, so a str dumper with the enum's oid is all COPY needs. Registering the
-    type info also gives its array type a dumper.
+    psycopg has no binary dumper for character(n), and dumps only a Python Enum to a
+    registered PostgreSQL enum. Both types take a str's bytes as they are, so a str dumper
+    with the type's oid is all COPY needs; registering the type info also gives its array
+    type a dumper.
     """
     from psycopg.types import TypeInfo
     from psycopg.types.string import StrBinaryDumper
 
-    for name in sorted({c.element_type for c in spec.insert_columns if c.is_enum}):
+    names = {
+        c.element_type if c.is_enum else "bpchar"
+        for c in spec.insert_columns
+        if c.is_enum or c.base_type == "character"
+    }
+    for name in sorted(names):
         info = TypeInfo.fetch(conn, name)
         if info is None:
-            raise ValueError(f"enum type {name} not found")
-        dumper = type(f"EnumStrBinaryDumper{info.oid}", (StrBinaryDumper,), {"oid": info.oid})
+            raise ValueError(f"type {name} not found")
+        dumper = type(f"StrBinaryDumper{info.oid}", (StrBinaryDumper,), {"oid": info.oid})
         conn.adapters.register_dumper(None, dumper)
         info.register(conn)
 

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from advisor.catalog import STRATEGIES
-from advisor.strategies.adapt import array_literal, register_enum_dumpers
+from advisor.strategies.adapt import array_literal, register_str_dumpers
 from advisor.strategies.base import DriverStrategy
 
 UNNEST_BATCH = 10_000  # rows per INSERT ... SELECT FROM unnest(...) statement
@@ -59,7 +59,7 @@ class DriverCopyBinary(DriverStrategy):
 
     def open(self) -> None:
         super().open()
-        register_enum_dumpers(self.conn, self.table.spec)
+        register_str_dumpers(self.conn, self.table.spec)
 
     def insert(self, batches: Iterable[list[Any]]) -> None:
         table = self.table
