@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -128,14 +129,38 @@ class BenchTable:
             poolclass=sa.NullPool,
         )
         try:
-            return sa.Table(
-                self.name,
-                sa.MetaData(schema=self.schema),
-                autoload_with=engine,
-                listeners=[("column_reflect", _none_as_sql_null)],
-            )
+            with warnings.catch_warnings():
+                # bpchar is handled by _adjust_reflected; other unknown types are never inserted
+                # (unsupported types are refused before any run: these are generated columns).
+                warnings.filterwarnings("ignore", "Did not recognize type", sa.exc.SAWarning)
+                return sa.Table(
+                    self.name,
+                    sa.MetaData(schema=self.schema),
+                    autoload_with=engine,
+                    listeners=[("column_reflect", self._adjust_reflected)],
+                )
         finally:
             engine.dispose()
+
+    def _adjust_reflected(self, inspector: Any, table: Any, column_info: dict[str, Any]) -> None:
+        """Reflection hook, for what SQLAlchemy would otherwise get wrong on this table.
+
+        JSON columns (and arrays of JSON) store Python None as SQL NULL, as the other
+        strategies do, instead of SQLAlchemy's default JSON null. `bpchar` (character
+        without a length) is a type SQLAlchemy does not know, and the ORM cannot cast to a
+        NullType; as it neither pads nor cuts, it is sent as TEXT (CHAR would mean char(1)).
+        """
+        import sqlalchemy as sa
+
+        column_type = column_info["type"]
+        if isinstance(column_type, sa.ARRAY):
+            column_type = column_type.item_type
+        if isinstance(column_type, sa.JSON):
+            column_type.none_as_null = True
+        by_name = {c.name: c for c in self.spec.columns}
+        column = by_name.get(column_info["name"])
+        if column is not None and column.base_type == "bpchar":
+            column_info["type"] = sa.ARRAY(sa.Text()) if column.is_array else sa.Text()
 
     @cached_property
     def model(self) -> type[Any]:
@@ -162,15 +187,3 @@ _CONSTRAINT_KINDS = {
     "ExclusionViolation": "exclusion constraint",
     "NotNullViolation": "NOT NULL constraint",
 }
-
-
-def _none_as_sql_null(inspector: Any, table: Any, column_info: dict[str, Any]) -> None:
-    """Reflection hook: a JSON column (or array of JSON) stores Python None as SQL NULL, as
-    the other strategies do, instead of SQLAlchemy's default JSON null."""
-    import sqlalchemy as sa
-
-    column_type = column_info["type"]
-    if isinstance(column_type, sa.ARRAY):
-        column_type = column_type.item_type
-    if isinstance(column_type, sa.JSON):
-        column_type.none_as_null = True

@@ -75,7 +75,7 @@ def _json_data(value: Any) -> Hashable:
     return ("json", json.dumps(value, sort_keys=True))
 
 
-def json_key(value: Any) -> Hashable:
+def _json_key(value: Any) -> Hashable:
     """A JSON value as sent; None is SQL NULL."""
     return None if value is None else _json_data(value)
 
@@ -167,7 +167,7 @@ _DOUBLE = ColumnCheck("float8send({c})", _pack_double, None, _unpack_double)
 _REAL = ColumnCheck("float4send({c})", _pack_real, None, _unpack_real)
 _EXACT = ColumnCheck("{c}", None, None)
 _AS_TEXT = ColumnCheck("{c}::text", None, None)  # enums: psycopg has no loader for them
-_JSON = ColumnCheck("{c}::text", json_key, _stored_json_key, _show_json)
+_JSON = ColumnCheck("{c}::text", _json_key, _stored_json_key, _show_json)
 _NUMERIC = ColumnCheck("{c}", _decimal_key, _decimal_key)
 _CANONICAL = ColumnCheck("{c}", canonical, canonical)
 
@@ -199,7 +199,7 @@ def _array_check(column: Column) -> ColumnCheck:
     if column.is_enum:
         return ColumnCheck("{c}::text[]", _each(canonical), _each(canonical))
     if base in ("json", "jsonb"):
-        return ColumnCheck("{c}::text[]", _each(json_key), _each(_stored_json_key))
+        return ColumnCheck("{c}::text[]", _each(_json_key), _each(_stored_json_key))
     if base == "numeric":
         return ColumnCheck("{c}", _each(_decimal_key), _each(_decimal_key))
     if base == "character" and column.modifiers:

@@ -51,6 +51,14 @@ CREATE TABLE shop.odd (
     search tsvector GENERATED ALWAYS AS (to_tsvector('simple', 'left to the database')) STORED
 );
 CREATE TABLE shop.events (happened_at timestamptz NOT NULL, kind text, payload jsonb);
+CREATE TABLE shop.every_array (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    a1 smallint[], a2 integer[], a3 bigint[], a4 numeric(6,2)[], a5 real[],
+    a6 double precision[], a7 text[], a8 varchar(5)[], a9 char(2)[], a10 boolean[], a11 date[],
+    a12 time(3)[], a13 timestamp[], a14 timestamptz(2)[], a15 uuid[], a16 json[], a17 jsonb[],
+    a18 bytea[], a19 shop.order_status[], a20 bpchar[],
+    s1 time, s2 bpchar, s3 numeric, s4 json NOT NULL
+);
 """
 
 

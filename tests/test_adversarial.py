@@ -98,7 +98,7 @@ def test_sqlalchemy_storing_none_as_json_null_would_be_caught(
     target: Target, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Without the reflection hook, SQLAlchemy writes the JSON value null for None.
-    monkeypatch.setattr(benchtable, "_none_as_sql_null", lambda *args: None)
+    monkeypatch.setattr(benchtable.BenchTable, "_adjust_reflected", lambda *args: None)
     (result,) = run_benchmark(target, _plan(strategies=["core_execute"])).results
     assert not result.verified
     assert result.problem is not None

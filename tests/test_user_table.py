@@ -89,6 +89,13 @@ def test_every_strategy_verifies_on_the_clone_and_the_original_is_untouched(
     assert any("none_as_null=True" in note for note in report.notes)
 
 
+def test_arrays_of_every_supported_type_verify_through_every_strategy(target: Target) -> None:
+    report = run_benchmark(target, _plan("shop.every_array", rows=200))
+    for r in report.results:
+        assert r.error is None, (r.strategy, r.error)
+        assert r.verified, (r.strategy, r.problem)
+
+
 def test_cloning_does_not_wait_for_a_lock_that_blocks_writers(target: Target) -> None:
     # EXCLUSIVE blocks every writer and reader lock except ACCESS SHARE, which is all that
     # reading the catalogs and CREATE TABLE ... LIKE may take.

@@ -55,10 +55,15 @@ def strategies() -> None:
 @click.option(
     "--table",
     metavar="SCHEMA.NAME",
-    help="Benchmark on a clone of this table (it is never written).",
+    help="Benchmark on an empty clone of this table, in the sandbox; the table itself is only"
+    " read. Without a schema the name follows the search_path.",
 )
 @click.option(
-    "--data", type=click.Choice(DATA_SETS), default="standard", show_default=True, help="Data set."
+    "--data",
+    type=click.Choice(DATA_SETS),
+    default="standard",
+    show_default=True,
+    help="Data set: 'adversarial' holds values that break naive loaders.",
 )
 @click.option(
     "--json", "json_out", metavar="FILE|-", help="Write every run and the environment as JSON."

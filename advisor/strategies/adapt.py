@@ -3,8 +3,8 @@
 SQLAlchemy knows each column's type from the reflected table; a bare psycopg connection does
 not, so the driver strategies are told: JSON values travel wrapped in `Json`/`Jsonb` (a dict
 or a list alone would be taken for something else), binary COPY gets a dumper for enums and
-character(n), and `driver_unnest` sends array columns as array literals. None of this is needed for
-tables of plain types, which keep the fast path untouched.
+character(n), and `driver_unnest` sends array columns as array literals. Tables of plain
+types need none of this and keep the fast path untouched.
 """
 
 from __future__ import annotations

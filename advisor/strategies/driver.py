@@ -73,7 +73,7 @@ class DriverCopyBinary(DriverStrategy):
 
 
 class DriverUnnest(DriverStrategy):
-    """`INSERT ... SELECT * FROM unnest(%s::type[], ...)`: one statement per batch of columns.
+    """`INSERT ... SELECT FROM unnest(%s::type[], ...)`: one statement per batch of columns.
 
     Use it when you need COPY-like speed but also ON CONFLICT or RETURNING: the rows travel
     as one array per column and the server unpacks them.
