@@ -71,6 +71,28 @@ def test_describe_table_reads_types_constraints_and_generated_columns(target: Ta
     assert "DEFAULT (status, gift, placed_at)" in notes
 
 
+def test_names_resolve_as_in_sql_and_odd_identifiers_survive_the_clone(target: Target) -> None:
+    with target.connect(autocommit=True) as conn:
+        conn.execute(
+            'CREATE TABLE public."Odd {Items}" (id serial PRIMARY KEY, "we{ir}d ""col""" text,'
+            ' "Amount" numeric(8,3) NOT NULL)'
+        )
+    try:
+        spec = describe_table(target, '"Odd {Items}"')  # no schema: the search_path's public
+        assert spec.source == "public.Odd {Items}"
+        assert [c.name for c in spec.columns] == ["id", 'we{ir}d "col"', "Amount"]
+        report = run_benchmark(
+            target, _plan('"Odd {Items}"', strategies=["orm_bulk_insert", "driver_unnest"])
+        )
+        assert all(r.verified for r in report.results), report.results
+        with pytest.raises(InputError, match="not found"):
+            describe_table(target, "odd {items}")  # unquoted: folded to lower case
+    finally:
+        with target.connect(autocommit=True) as conn:
+            conn.execute('DROP TABLE public."Odd {Items}"')
+    assert not sandbox_exists(target)
+
+
 def test_every_strategy_verifies_on_the_clone_and_the_original_is_untouched(
     target: Target,
 ) -> None:
