@@ -194,6 +194,10 @@ def test_bench_table_prints_the_notes_and_exports_them(
             " span (int4range), at (point), mail (shop.email), p (shop.pair); supported: ",
         ),
         (("--table", "shop.order"), "table 'shop.order' not found; did you mean 'shop.orders'?"),
+        (
+            ("--table", "shop.strict"),
+            'the generated rows violate CHECK constraint "qty_must_be_negative" of shop.strict',
+        ),
         (("--table", "shop.paid_orders"), "shop.paid_orders is a view, not a table"),
         (("--table", "shop.orders", "--data", "adversarial"), "cannot be combined"),
     ],
