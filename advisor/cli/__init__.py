@@ -5,6 +5,7 @@ Exit codes: 0 ok, 1 failure, 2 usage or input error (one line on stderr), 130 in
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sys
@@ -77,6 +78,9 @@ def _fail(name: str, message: str) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
+    # When an INSERT or COPY fails, psycopg logs a second error met while ending the pipeline
+    # or the COPY; the first one is what we report (as a finding or as the one error line).
+    logging.getLogger("psycopg").setLevel(logging.ERROR)
     previous = _Interrupts().install()
     name = _command_name(args)
     code = 0

@@ -64,10 +64,15 @@ def strategies() -> None:
 @click.option(
     "--table",
     metavar="SCHEMA.NAME",
-    help="Benchmark on a clone of this table (it is never written).",
+    help="Benchmark on an empty clone of this table, in the sandbox; the table itself is only"
+    " read. Without a schema the name follows the search_path.",
 )
 @click.option(
-    "--data", type=click.Choice(DATA_SETS), default="standard", show_default=True, help="Data set."
+    "--data",
+    type=click.Choice(DATA_SETS),
+    default="standard",
+    show_default=True,
+    help="Data set: 'adversarial' holds values that break naive loaders.",
 )
 @click.option(
     "--json", "json_out", metavar="FILE|-", help="Write every run and the environment as JSON."
@@ -155,12 +160,21 @@ def print_report(report: BenchReport, stream: Any, *, chart: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from advisor.report import HEADERS, ceiling_line, findings, summary_line, table_rows
+    from advisor.report import (
+        HEADERS,
+        ceiling_line,
+        findings,
+        note_lines,
+        summary_line,
+        table_rows,
+    )
 
     console = Console(file=stream, highlight=False, soft_wrap=True)
     if not console.is_terminal:
         console.width = 160  # a file or a pipe: never truncate a figure
     console.print(summary_line(report))
+    for line in note_lines(report):
+        console.print(line, markup=False)
     # Two-line headers keep the table within 90 columns; below that the layer goes, as the
     # id's prefix already names it.
     keep = [i for i in range(len(HEADERS)) if not (i == 1 and console.width < 90)]
