@@ -8,6 +8,7 @@ and drops the sandbox before the worker ends.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from typing import Any
 
@@ -17,7 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Label, ProgressBar, Static, TabbedContent, TabPane
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerFailed, WorkerState
 
 from advisor.catalog import ALL_IDS
 from advisor.errors import AdvisorError, Cancelled
@@ -47,7 +48,7 @@ class BenchPanel(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._cancel = threading.Event()
-        self._worker: Worker[BenchReport] | None = None
+        self._worker: Worker[BenchReport | None] | None = None
         self.report: BenchReport | None = None
         self._runs_done: dict[str, int] = {}  # finished runs per strategy, for its bar
 
@@ -102,10 +103,12 @@ class BenchPanel(Vertical):
         """Cancel and wait until the sandbox is gone (used before quitting)."""
         if self._worker is not None and self.running:
             self.cancel()
-            await self._worker.wait()
+            with contextlib.suppress(WorkerFailed):  # a failure was already shown to the user
+                await self._worker.wait()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="bench")
-    def _run(self, plan: BenchPlan) -> BenchReport:
+    def _run(self, plan: BenchPlan) -> BenchReport | None:
+        """The report, or None when cancelled (cancelling is not a failure)."""
         from advisor.runner import run_benchmark
         from advisor.tui.app import AdvisorApp
 
@@ -117,7 +120,10 @@ class BenchPanel(Vertical):
         def forward(event: object) -> None:
             self.post_message(self.RunnerEvent(event))
 
-        return run_benchmark(target, plan, on_event=forward, cancel=self._cancel)
+        try:
+            return run_benchmark(target, plan, on_event=forward, cancel=self._cancel)
+        except Cancelled:
+            return None
 
     def on_bench_panel_runner_event(self, message: RunnerEvent) -> None:
         from advisor.runner import (
@@ -184,28 +190,28 @@ class BenchPanel(Vertical):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker is not self._worker:
             return
-        if event.state == WorkerState.SUCCESS and isinstance(event.worker.result, BenchReport):
+        if event.state == WorkerState.SUCCESS and event.worker.result is None:
+            self.query_one("#now", Static).update("cancelled; the sandbox was dropped")
+            self.post_message(self.Stopped(None))
+        elif event.state == WorkerState.SUCCESS and isinstance(event.worker.result, BenchReport):
             self.report = event.worker.result
             self._refresh_results()
             overall = self.query_one("#overall", ProgressBar)
             overall.update(progress=overall.total or 0)
+            verified = all(r.verified for r in self.report.results)
+            outcome = "every run verified" if verified else "some runs NOT verified: see Results"
             self.query_one("#now", Static).update(
-                f"done in {self.report.elapsed_s:.1f} s; every run verified below"
+                f"done in {self.report.elapsed_s:.1f} s; {outcome}"
             )
             self.post_message(self.Finished(self.report))
         elif event.state == WorkerState.ERROR:
-            error = event.worker.error
-            if isinstance(error, Cancelled | KeyboardInterrupt):
-                self.query_one("#now", Static).update("cancelled; the sandbox was dropped")
-                self.post_message(self.Stopped(None))
-            else:
-                from advisor.server import mask
+            from advisor.server import mask
 
-                text = (
-                    str(error)
-                    if isinstance(error, AdvisorError)
-                    else f"{type(error).__name__}: {error}"
-                )
-                text = mask(text)
-                self.query_one("#now", Static).update("failed")
-                self.post_message(self.Stopped(text))
+            error = event.worker.error
+            text = (
+                str(error)
+                if isinstance(error, AdvisorError)
+                else f"{type(error).__name__}: {error}"
+            )
+            self.query_one("#now", Static).update("failed")
+            self.post_message(self.Stopped(mask(text)))
