@@ -152,14 +152,8 @@ class BenchmarkScreen(Screen[None]):
         self._refresh_target()
 
     def on_bench_panel_stopped(self, message: BenchPanel.Stopped) -> None:
-        from advisor.tui.screens.dialogs import ErrorDialog
-
-        self.query_one("#plan").display = True
+        self.query_one("#plan").display = True  # the panel told the user why; try again
         self._refresh_target()
-        if message.message is None:
-            self.notify("cancelled; the sandbox schema was dropped", title="Benchmark")
-        else:
-            self.app.push_screen(ErrorDialog("The benchmark failed", message.message))
 
     def _refresh_target(self) -> None:
         from advisor.tui.app import AdvisorApp

@@ -116,14 +116,6 @@ class ProfileScreen(Screen[None]):
             table.add_row(*comparison_cells(c))
         self.query_one("#bench-tabs", TabbedContent).active = "tab-compare"
 
-    def on_bench_panel_stopped(self, message: BenchPanel.Stopped) -> None:
-        from advisor.tui.screens.dialogs import ErrorDialog
-
-        if message.message is None:
-            self.notify("cancelled; the sandbox schema was dropped", title="Re-run")
-        else:
-            self.app.push_screen(ErrorDialog("The re-run failed", message.message))
-
     def action_update(self) -> None:
         from advisor.tui.widgets.saving import save_with_feedback
 

@@ -39,7 +39,8 @@ class BenchPanel(Vertical):
             self.report = report
 
     class Stopped(Message):
-        """Cancelled (message is None) or failed (message says why)."""
+        """Cancelled (message is None) or failed (message says why); the panel has already
+        told the user (a notification, or an error dialog)."""
 
         def __init__(self, message: str | None) -> None:
             super().__init__()
@@ -192,6 +193,7 @@ class BenchPanel(Vertical):
             return
         if event.state == WorkerState.SUCCESS and event.worker.result is None:
             self.query_one("#now", Static).update("cancelled; the sandbox was dropped")
+            self.notify("cancelled; the sandbox schema was dropped", title="Benchmark")
             self.post_message(self.Stopped(None))
         elif event.state == WorkerState.SUCCESS and isinstance(event.worker.result, BenchReport):
             self.report = event.worker.result
@@ -213,5 +215,8 @@ class BenchPanel(Vertical):
                 if isinstance(error, AdvisorError)
                 else f"{type(error).__name__}: {error}"
             )
+            from advisor.tui.screens.dialogs import ErrorDialog
+
             self.query_one("#now", Static).update("failed")
+            self.app.push_screen(ErrorDialog("The benchmark failed", mask(text)))
             self.post_message(self.Stopped(mask(text)))
