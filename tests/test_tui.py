@@ -256,3 +256,17 @@ async def test_every_screen_fits_80_by_24(step: str) -> None:
             assert run.region.bottom <= 23 and run.region.right <= 80, run.region
         visible = app.screen.query_one("Footer").region
         assert visible.y == 23, "the footer with the keys stays on screen"
+
+
+async def test_ctrl_o_lists_the_shipped_profiles_and_opens_one() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        options = app.screen.query_one("#profiles", OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert len(labels) >= 3 and any(label.startswith("nightly-etl") for label in labels)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ProfileScreen)
+        assert app.screen.profile.report is not None

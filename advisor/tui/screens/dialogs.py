@@ -163,9 +163,12 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         text = getattr(self.about, "HELP", "") or "pg-insert-advisor"
-        bindings = [active.binding for active in self.about.active_bindings.values()]
+        # The screen's own actions and the app's, not every focused widget's keys.
+        bindings = [*self.about.BINDINGS, *self.app.BINDINGS]
         keys = [
-            f"| `{b.key_display or b.key}` | {b.description} |" for b in bindings if b.description
+            f"| `{b.key_display or b.key}` | {b.description} |"
+            for b in bindings
+            if isinstance(b, Binding) and b.description
         ]
         body = text + "\n\n| key | action |\n|---|---|\n" + "\n".join(dict.fromkeys(keys))
         body += "\n\n`ctrl+p` opens the command palette; `ctrl+q` quits from anywhere."
