@@ -6,6 +6,7 @@
 3. `driver_copy_binary` reaches at least 85% of the server's ceiling at 1M rows.
 4. The default `advisor bench` (8 strategies, 100k rows, 3 repeats) takes under 90 s.
 5. 5M rows with `driver_copy_binary` peak under 600 MB RSS.
+6. The app's first screen paints in under a second (timed from outside, through tmux).
 
 Exit status 1 when a target is missed. `--quick` skips the two slow ones (4 and 5).
 """
@@ -13,7 +14,10 @@ Exit status 1 when a target is missed. `--quick` skips the two slow ones (4 and 
 from __future__ import annotations
 
 import gc
+import os
 import resource
+import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -126,9 +130,42 @@ def check_rss() -> bool:
     )
 
 
+def check_first_paint() -> bool:
+    """Launch `advisor` in a detached tmux and poll the pane until the first question shows:
+    process start, imports and the first render, as a user would wait for them."""
+    if shutil.which("tmux") is None:
+        print("SKIP  first paint < 1 s                   tmux is not installed", flush=True)
+        return True
+    session = f"advisor-paint-{os.getpid()}"
+    command = f"{shlex.quote(sys.executable)} -m advisor"
+    t0 = time.perf_counter()
+    subprocess.run(
+        ["tmux", "new-session", "-d", "-s", session, "-x", "100", "-y", "30", command], check=True
+    )
+    try:
+        painted = None
+        while painted is None and time.perf_counter() - t0 < 10:
+            pane = subprocess.run(
+                ["tmux", "capture-pane", "-p", "-t", session],
+                check=False,
+                capture_output=True,
+                text=True,
+            )
+            if "Step 1 of 5" in pane.stdout:
+                painted = time.perf_counter() - t0
+            time.sleep(0.005)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], check=False)
+    if painted is None:
+        return _line("first paint < 1 s", False, "the first screen did not appear within 10 s")
+    return _line(
+        "first paint < 1 s", painted < 1.0, f"{painted:.2f} s from launch to the first question"
+    )
+
+
 def main() -> None:
     quick = "--quick" in sys.argv[1:]
-    results = [check_startup()]
+    results = [check_startup(), check_first_paint()]
     with Target.resolve(environ={}) as target:
         results += [check_overhead(target), check_ceiling(target)]
     if not quick:

@@ -26,8 +26,20 @@ STAGING = "INSERT ... SELECT from a staging table"
 
 
 def measure(session: _Session) -> CeilingResult:
+    import psycopg
+
     table = session.table
-    _load_once(session)
+    try:
+        _load_once(session)
+    except (psycopg.Error, ValueError, OverflowError) as exc:
+        # driver_copy_binary's own runs report the same problem as a finding.
+        table.reset()
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return CeilingResult(
+            method=SERVER_FILE,
+            rows=session.plan.rows,
+            note=f"binary COPY could not load the rows to measure it: {reason}",
+        )
     with tempfile.TemporaryDirectory(prefix="advisor-ceiling-") as tmp:
         sql = _server_file_sql(session, Path(tmp))
         method, note = SERVER_FILE, None

@@ -6,6 +6,7 @@ size, and always comes out the same.
 """
 
 import random
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
@@ -13,6 +14,22 @@ from advisor.tables import STANDARD, TableSpec
 
 Row = tuple[Any, ...]
 BLOCK = 10_000
+
+
+def map_columns(funcs: Sequence[Callable[[Any], Any] | None]) -> Callable[[Row], Row] | None:
+    """One function applying per-column functions to a row; None when there are none, so
+    callers can skip the per-row work entirely."""
+    pairs = [(i, f) for i, f in enumerate(funcs) if f is not None]
+    if not pairs:
+        return None
+
+    def apply(row: Row) -> Row:
+        values = list(row)
+        for i, f in pairs:
+            values[i] = f(values[i])
+        return tuple(values)
+
+    return apply
 
 
 class Dataset(Protocol):

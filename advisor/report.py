@@ -108,6 +108,10 @@ def ceiling_line(report: BenchReport) -> str | None:
     )
 
 
+def note_lines(report: BenchReport) -> list[str]:
+    return [f"note: {note}" for note in report.notes]
+
+
 def findings(report: BenchReport) -> list[str]:
     """One line per strategy that failed or did not verify, with what was found."""
     lines = []
@@ -135,7 +139,9 @@ def markdown(report: BenchReport) -> str:
     ]
     out += ["| " + " | ".join(cells) + " |" for cells in table_rows(report)]
     out.append("")
-    extra = [line for line in (ceiling_line(report), *findings(report)) if line]
+    extra = [
+        line for line in (*note_lines(report), ceiling_line(report), *findings(report)) if line
+    ]
     out += [f"- {line}" for line in extra]
     out += [
         f"- {network_line(report.plan, [env])}",

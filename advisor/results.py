@@ -118,6 +118,7 @@ class BenchReport:
     elapsed_s: float = 0.0
     ceiling: CeilingResult | None = None
     results: list[StrategyResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # about the table and how it is written
 
     def slowest_rows_per_s(self) -> float:
         rates = [r.rows_per_s for r in self.results if r.rows_per_s > 0]
@@ -146,6 +147,7 @@ class BenchReport:
             "environment": asdict(self.environment),
             "ceiling": ceiling,
             "results": results,
+            "notes": self.notes,
         }
 
     @classmethod
@@ -159,6 +161,7 @@ class BenchReport:
             elapsed_s=data.get("elapsed_s", 0.0),
             ceiling=None if ceiling is None else CeilingResult(**_known(CeilingResult, ceiling)),
             results=[StrategyResult(**_known(StrategyResult, r)) for r in data["results"]],
+            notes=list(data.get("notes", [])),
         )
 
 

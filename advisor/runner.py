@@ -18,18 +18,22 @@ from datetime import UTC, datetime
 from typing import Any
 
 from advisor import ceiling as ceiling_mod
+from advisor.adversarial import AdversarialData
 from advisor.benchtable import BenchTable
 from advisor.catalog import STRATEGIES
 from advisor.datagen import Dataset, Row, StandardData
 from advisor.environment import collect
 from advisor.errors import BenchFailure, Cancelled, InputError
+from advisor.introspect import read_table
 from advisor.latency import simulated_distance
 from advisor.results import BenchPlan, BenchReport, CeilingResult, Environment, StrategyResult
 from advisor.server import Sandbox, Target
 from advisor.strategies import Strategy, create
+from advisor.typegen import TableData
 from advisor.verify import Checksum, ChecksumBuilder, first_difference
 
 CACHE_ROWS = 250_000  # data sets up to this size are generated once and kept in memory
+PROBE_ROWS = 1_000  # rows tried against a user's table's constraints before any run
 DIFF_ROWS = 1_000_000  # above this a failed checksum is reported without a row-level diff
 
 
@@ -132,8 +136,15 @@ class Stopwatch:
 
 
 def resolve_dataset(plan: BenchPlan, sandbox: Sandbox) -> Dataset:
-    if plan.table is not None or plan.data != "standard":
-        raise InputError("only the standard data set is available in this version")
+    if plan.table is not None and plan.data != "standard":
+        raise InputError(
+            f"--table and --data {plan.data} cannot be combined: a table's rows are generated"
+            " from its own column types"
+        )
+    if plan.table is not None:
+        return TableData(read_table(sandbox.admin, plan.table), plan.seed)
+    if plan.data == "adversarial":
+        return AdversarialData()
     return StandardData(plan.seed)
 
 
@@ -231,7 +242,9 @@ class _Session:
             detail = f"all {stored.count} rows stored but content differs"
         if max(stored.count, expected.count) <= DIFF_ROWS:
             stored_rows = (row for batch in self.table.stored_batches() for row in batch)
-            found = first_difference(self.feed.all_rows(), stored_rows, self.table.names)
+            found = first_difference(
+                self.feed.all_rows(), stored_rows, self.table.names, self.table.verifier
+            )
             detail = f"{detail}: {found}" if found else detail
         return False, detail
 
@@ -240,6 +253,25 @@ class _Session:
     ) -> None:
         self.step += 1
         self.emit(RunFinished(label, phase, run, runs, seconds, ok, self.step, self.steps))
+
+    def probe_constraints(self) -> None:
+        """Insert the first rows once (the table is emptied again), so that a constraint of
+        the user's table the generated rows break is named once, before any run, rather
+        than failing every strategy."""
+        import psycopg
+
+        probe = create("driver_executemany", self.target, self.table)
+        rows = self.feed.dataset.rows(0, min(self.plan.rows, PROBE_ROWS))
+        try:
+            probe.open()
+            probe.insert([probe.prepare(rows)])
+        except psycopg.errors.IntegrityError as exc:
+            raise InputError(self.table.violation(exc)) from None
+        except psycopg.Error:
+            return  # not about constraints: each strategy meets it and reports it as a finding
+        finally:
+            probe.close()
+            self.table.reset()
 
     def bench_strategy(self, strategy_id: str) -> StrategyResult:
         import psycopg
@@ -313,8 +345,11 @@ def run_benchmark(
         dataset = resolve_dataset(plan, sandbox)
         table = BenchTable(sandbox, dataset.spec)
         table.create()
+        report.notes = list(table.notes)
         feed = Feed(dataset, plan.rows, plan.batch_rows)
         session = _Session(work, plan, emit, cancel, table, feed)
+        if dataset.spec.source is not None:
+            session.probe_constraints()
         emit(BenchStarted(plan, environment, session.steps))
         feed.expected(table)
         if plan.ceiling:

@@ -106,6 +106,11 @@ class Target:
         return host == "" or host.startswith("/") or host in ("localhost", "127.0.0.1", "::1")
 
     @property
+    def started(self) -> bool:
+        """True once the server is known to be reachable (the embedded one is running)."""
+        return self._info is not None
+
+    @property
     def dsn(self) -> str:
         """The libpq connection string (starts the embedded server). May hold a password:
         pass it to libraries, never print it; use `info().describe()` for people."""

@@ -10,6 +10,7 @@ from advisor.report import (
     environment_line,
     findings,
     network_line,
+    note_lines,
     verified_cell,
 )
 from advisor.results import BenchReport, StrategyResult, SweepReport
@@ -79,8 +80,9 @@ def crossover_lines(sweep: SweepReport) -> list[str]:
 
 
 def point_findings(sweep: SweepReport) -> list[str]:
-    """What failed or did not verify, and ceiling notes, per volume."""
-    out = []
+    """Notes on the table (the same at every volume), then per volume what failed or did
+    not verify, the ceiling included."""
+    out = note_lines(sweep.points[0]) if sweep.points else []
     for point in sweep.points:
         notes = [*findings(point), *_ceiling_problem(point)]
         out += [f"at {format_count(point.plan.rows)} rows: {line}" for line in notes]

@@ -4,7 +4,10 @@ A `TableSpec` is plain data (no database library). The standard table is the art
 realistic row; other specs come from the adversarial data set or a user's table.
 """
 
+import re
 from dataclasses import dataclass, field
+
+_MODIFIERS = re.compile(r"\((-?\d+)(?:,(-?\d+))?\)")
 
 
 @dataclass(frozen=True)
@@ -13,10 +16,38 @@ class Column:
     type: str  # as PostgreSQL's format_type() prints it: "bigint", "character varying(20)"
     nullable: bool = True
     db_generated: bool = False  # identity, serial or GENERATED: the database fills it in
+    labels: tuple[str, ...] = ()  # an enum's labels (of the element type for an enum array)
+    unique: bool = False  # in a unique index or key: generated values must not repeat
+    default: str | None = None  # a DEFAULT expression the database would otherwise apply
 
     @property
     def insertable(self) -> bool:
         return not self.db_generated
+
+    @property
+    def is_enum(self) -> bool:
+        return bool(self.labels)
+
+    @property
+    def is_array(self) -> bool:
+        return self.type.endswith("[]")
+
+    @property
+    def element_type(self) -> str:
+        """The type of one value: "integer" for "integer[]" (PostgreSQL ignores dimensions)."""
+        return self.type.removesuffix("[]") if self.is_array else self.type
+
+    @property
+    def base_type(self) -> str:
+        """The element type without modifiers: "timestamp with time zone" for
+        "timestamp(3) with time zone", "numeric" for "numeric(10,2)"."""
+        return _MODIFIERS.sub("", self.element_type)
+
+    @property
+    def modifiers(self) -> tuple[int, ...]:
+        """Length, precision or (precision, scale): (20,) for "character varying(20)"."""
+        found = _MODIFIERS.search(self.element_type)
+        return () if found is None else tuple(int(g) for g in found.groups() if g is not None)
 
 
 @dataclass(frozen=True)

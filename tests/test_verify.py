@@ -1,7 +1,16 @@
+import struct
 from datetime import UTC, datetime
+from decimal import Decimal
 
-from advisor.tables import STANDARD
-from advisor.verify import ChecksumBuilder, canonical, first_difference, verifier_for
+from advisor.tables import STANDARD, Column, TableSpec
+from advisor.verify import (
+    ChecksumBuilder,
+    Verifier,
+    canonical,
+    column_check,
+    first_difference,
+    verifier_for,
+)
 
 
 def _checksum(rows: list[tuple[object, ...]], key: object = None) -> object:
@@ -35,16 +44,79 @@ def test_float_columns_are_compared_by_their_bits() -> None:
     assert key((1, "n", "e", None, True, t)) != key((1, "n", "e", 0.0, True, t))
 
 
+def _verifier(*columns: Column) -> Verifier:
+    return verifier_for(TableSpec("t", columns, ""), lambda n: f'"{n}"')
+
+
 def test_first_difference_names_row_column_and_values() -> None:
+    v = _verifier(
+        Column("id", "bigint"), Column("name", "text"), Column("score", "double precision")
+    )
+    bits = struct.Struct(">d").pack
     sent = [(1, "a\tb", 1.5), (2, "x", 2.5)]
-    stored = [(1, "a b", 1.5), (2, "x", 2.5)]
-    found = first_difference(sent, stored, ["id", "name", "score"])
+    stored = [(1, "a b", bits(1.5)), (2, "x", bits(2.5))]  # floats are fetched as bits
+    found = first_difference(sent, stored, ["id", "name", "score"], v)
     assert "input row 1" in found and "'name'" in found
     assert "'a\\tb'" in found and "'a b'" in found
+    found = first_difference(
+        sent, [(1, "a\tb", bits(1.5)), (2, "x", bits(-2.5))], ["id", "name", "score"], v
+    )
+    assert found == "input row 2, column 'score': sent 2.5, stored -2.5"
 
 
 def test_first_difference_reports_missing_and_extra_rows() -> None:
+    v = _verifier(Column("id", "bigint"), Column("name", "text"))
     sent = [(1, "a"), (2, "b")]
-    assert "missing" in first_difference(sent, [(1, "a")], ["id", "name"])
-    assert "unexpected" in first_difference(sent, [*sent, (3, "c")], ["id", "name"])
-    assert first_difference(sent, list(reversed(sent)), ["id", "name"]) == ""
+    assert "missing" in first_difference(sent, [(1, "a")], ["id", "name"], v)
+    assert "unexpected" in first_difference(sent, [*sent, (3, "c")], ["id", "name"], v)
+    assert first_difference(sent, list(reversed(sent)), ["id", "name"], v) == ""
+
+
+def test_first_difference_shows_where_long_strings_differ() -> None:
+    v = _verifier(Column("txt", "text"))
+    long = "x" * 5_000 + "\r\n" + "y" * 5_000
+    found = first_difference([(long,)], [(long.replace("\r", ""),)], ["txt"], v)
+    assert "first difference at position 5001" in found
+    assert "\\r\\n" in found and "10002 long" in found and "10001 long" in found
+
+
+def _same(column: Column, sent: object, fetched: object) -> bool:
+    return column_check(column).same(sent, fetched)
+
+
+def test_json_is_compared_as_data_and_a_json_null_is_not_sql_null() -> None:
+    doc = Column("doc", "jsonb")
+    assert column_check(doc).expr == "{c}::text"
+    assert _same(doc, {"b": 1, "a": [1, 2.5]}, '{"a": [1, 2.5], "b": 1}')
+    assert not _same(doc, {"a": 1}, '{"a": 2}')
+    assert _same(doc, None, None)
+    assert not _same(doc, None, "null"), "SQLAlchemy's default stores None as a JSON null"
+    docs = Column("docs", "jsonb[]")
+    assert _same(docs, [{"b": 1, "a": 2}, None], ['{"a": 2, "b": 1}', None])
+    assert not _same(docs, [None], ["null"])
+
+
+def test_character_n_pads_and_numeric_compares_by_value() -> None:
+    code = Column("code", "character(4)")
+    assert _same(code, "ab", "ab  ")
+    assert not _same(code, "ab", "ab")
+    assert _same(Column("codes", "character(3)[]"), ["a", None], ["a  ", None])
+    amount = Column("amount", "numeric(10,2)")
+    assert _same(amount, Decimal("1.5"), Decimal("1.50"))
+    assert _same(amount, Decimal("NaN"), Decimal("NaN"))
+    assert not _same(amount, Decimal("1.5"), Decimal("1.51"))
+    assert _same(
+        Column("amounts", "numeric[]"),
+        [Decimal("NaN"), [Decimal(1)]],
+        [Decimal("NaN"), [Decimal("1.0")]],
+    )
+
+
+def test_enums_are_fetched_as_text_and_floats_in_arrays_keep_their_sign() -> None:
+    mood = Column("mood", "shop.mood", labels=("sad", "ok"))
+    assert column_check(mood).expr == "{c}::text"
+    assert column_check(Column("moods", "shop.mood[]", labels=("sad",))).expr == "{c}::text[]"
+    floats = Column("f", "double precision[]")
+    assert _same(floats, [float("nan"), -0.0], [float("nan"), -0.0])
+    assert not _same(floats, [-0.0], [0.0])
+    assert not _same(Column("r", "real"), 0.1, struct.pack(">f", 0.2))

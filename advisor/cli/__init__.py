@@ -5,6 +5,7 @@ Exit codes: 0 ok, 1 failure, 2 usage or input error (one line on stderr), 130 in
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sys
@@ -21,23 +22,55 @@ from advisor.errors import AdvisorError
 from advisor.server import mask
 
 
+class _AdvisorGroup(click.Group):
+    """`advisor PROFILE.toml` opens a profile in the app: a path is not a command name."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        rest = list(args)
+        i = 0
+        while i < len(rest):
+            if rest[i] == "--dsn":
+                i += 2
+                continue
+            if rest[i].startswith("-") or rest[i] in self.commands:
+                break
+            if rest[i].endswith(".toml"):
+                ctx.meta["profile"] = rest.pop(i)
+            break
+        return super().parse_args(ctx, rest)
+
+
 @click.group(
+    cls=_AdvisorGroup,
     invoke_without_command=True,
+    subcommand_metavar="[PROFILE.toml] | COMMAND [ARGS]...",
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 @click.version_option(__version__, "-V", "--version", prog_name="pg-insert-advisor")
+@click.option(
+    "--dsn", metavar="DSN", help="PostgreSQL for the app's benchmarks (default: embedded)."
+)
 @click.pass_context
-def cli(ctx: click.Context) -> None:
+def cli(ctx: click.Context, dsn: str | None) -> None:
     """Choose how to insert rows into PostgreSQL from Python, then prove it.
 
-    Without a command, opens the interactive app. The commands below do the same
-    headless, for scripts and CI. The benchmark runs on a throwaway embedded PostgreSQL
-    unless --dsn, $ADVISOR_DSN or $DATABASE_URL name a server.
+    Without a command, opens the interactive app (on PROFILE.toml when given). The
+    commands below do the same headless, for scripts and CI. Benchmarks run on a
+    throwaway embedded PostgreSQL unless --dsn, $ADVISOR_DSN or $DATABASE_URL name a server.
     """
     if ctx.invoked_subcommand is None:
+        from pathlib import Path
+
+        profile = ctx.meta.get("profile")
+        if profile is not None and not Path(profile).is_file():
+            raise click.BadParameter(f"{profile!r} is not a file", param_hint="PROFILE.toml")
+        if dsn is not None:
+            from advisor.server import Target
+
+            Target.resolve(dsn)  # a malformed DSN is a usage error now, not in the app
         from advisor.tui.app import run_app
 
-        run_app()
+        run_app(dsn=dsn, profile_path=profile)
 
 
 cli.add_command(recommend)
@@ -77,6 +110,9 @@ def _fail(name: str, message: str) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
+    # When an INSERT or COPY fails, psycopg logs a second error met while ending the pipeline
+    # or the COPY; the first one is what we report (as a finding or as the one error line).
+    logging.getLogger("psycopg").setLevel(logging.ERROR)
     previous = _Interrupts().install()
     name = _command_name(args)
     code = 0

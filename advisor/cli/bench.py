@@ -85,10 +85,15 @@ def strategies() -> None:
 @click.option(
     "--table",
     metavar="SCHEMA.NAME",
-    help="Benchmark on a clone of this table (it is never written).",
+    help="Benchmark on an empty clone of this table, in the sandbox; the table itself is only"
+    " read. Without a schema the name follows the search_path.",
 )
 @click.option(
-    "--data", type=click.Choice(DATA_SETS), default="standard", show_default=True, help="Data set."
+    "--data",
+    type=click.Choice(DATA_SETS),
+    default="standard",
+    show_default=True,
+    help="Data set: 'adversarial' holds values that break naive loaders.",
 )
 @click.option(
     "--json", "json_out", metavar="FILE|-", help="Write every run and the environment as JSON."
@@ -242,6 +247,7 @@ def print_report(report: BenchReport, stream: Any, *, chart: bool) -> None:
         ceiling_line,
         findings,
         network_line,
+        note_lines,
         summary_line,
         table_rows,
     )
@@ -249,6 +255,8 @@ def print_report(report: BenchReport, stream: Any, *, chart: bool) -> None:
     console = _console(stream)
     console.print(summary_line(report))
     console.print(network_line(report.plan, [report.environment]), markup=False)
+    for line in note_lines(report):
+        console.print(line, markup=False)
     # Two-line headers keep the table within 90 columns; below that the layer goes, as the
     # id's prefix already names it.
     keep = [i for i in range(len(HEADERS)) if not (i == 1 and console.width < 90)]

@@ -120,7 +120,7 @@ def recommend(
     if as_json:
         click.echo(json.dumps(rec.to_dict(), indent=2, ensure_ascii=False))
     else:
-        from advisor.cli.card import print_card
+        from advisor.card import print_card
 
         print_card(rec, sys.stdout)
     if save:

@@ -6,7 +6,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from advisor.catalog import Shape, StrategyInfo
+from advisor.catalog import Layer, Shape, StrategyInfo
+from advisor.strategies.adapt import driver_row
 
 if TYPE_CHECKING:
     import psycopg
@@ -58,8 +59,15 @@ class DriverStrategy(Strategy):
 
     conn: psycopg.Connection[Any]
 
+    def __init__(self, target: Target, table: BenchTable) -> None:
+        super().__init__(target, table)
+        self.convert = driver_row(table.spec)  # None for plain types: rows go as they are
+
     def open(self) -> None:
         self.conn = self.target.connect()
+
+    def prepare(self, rows: list[Row]) -> list[Any]:
+        return rows if self.convert is None else list(map(self.convert, rows))
 
     def close(self) -> None:
         if hasattr(self, "conn"):
@@ -77,7 +85,9 @@ class SQLAlchemyStrategy(Strategy):
         self.engine = sa.create_engine(
             "postgresql+psycopg://", creator=self.target.connect, pool_size=1
         )
-        _ = self.table.sa_table, self.table.model  # reflect and map before the clock starts
+        _ = self.table.sa_table  # reflect (and map, for the ORM) before the clock starts
+        if self.info.layer is Layer.ORM:
+            _ = self.table.model
         with self.engine.connect() as conn:  # dialect initialisation happens on first connect
             conn.exec_driver_sql("SELECT 1")
 

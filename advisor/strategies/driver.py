@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from advisor.catalog import STRATEGIES
+from advisor.strategies.adapt import array_literal, register_str_dumpers
 from advisor.strategies.base import DriverStrategy
 
 UNNEST_BATCH = 10_000  # rows per INSERT ... SELECT FROM unnest(...) statement
@@ -56,6 +57,10 @@ class DriverCopyBinary(DriverStrategy):
 
     info = STRATEGIES["driver_copy_binary"]
 
+    def open(self) -> None:
+        super().open()
+        register_str_dumpers(self.conn, self.table.spec)
+
     def insert(self, batches: Iterable[list[Any]]) -> None:
         table = self.table
         sql = f"COPY {table.qualified} ({table.column_list}) FROM STDIN (FORMAT BINARY)"
@@ -68,7 +73,7 @@ class DriverCopyBinary(DriverStrategy):
 
 
 class DriverUnnest(DriverStrategy):
-    """`INSERT ... SELECT * FROM unnest(%s::type[], ...)`: one statement per batch of columns.
+    """`INSERT ... SELECT FROM unnest(%s::type[], ...)`: one statement per batch of columns.
 
     Use it when you need COPY-like speed but also ON CONFLICT or RETURNING: the rows travel
     as one array per column and the server unpacks them.
@@ -78,11 +83,27 @@ class DriverUnnest(DriverStrategy):
 
     def insert(self, batches: Iterable[list[Any]]) -> None:
         table = self.table
-        arrays = ", ".join(f"%s::{c.type}[]" for c in table.spec.insert_columns)
-        sql = f"INSERT INTO {table.qualified} ({table.column_list}) SELECT * FROM unnest({arrays})"
+        columns = table.spec.insert_columns
+        # unnest() flattens an array of arrays, so an array column travels as text[] of
+        # array literals, cast back per row.
+        arrays = ", ".join("%s::text[]" if c.is_array else f"%s::{c.type}[]" for c in columns)
+        names = ", ".join(f"c{i}" for i in range(len(columns)))
+        values = ", ".join(
+            f"c{i}::{c.type}" if c.is_array else f"c{i}" for i, c in enumerate(columns)
+        )
+        sql = (
+            f"INSERT INTO {table.qualified} ({table.column_list})"
+            f" SELECT {values} FROM unnest({arrays}) AS u({names})"
+        )
+        literal = array_literal(self.conn)
+        as_literals = [i for i, c in enumerate(columns) if c.is_array]
         with self.conn.cursor() as cur:
             for batch in batches:
                 for i in range(0, len(batch), UNNEST_BATCH):
-                    columns = [list(col) for col in zip(*batch[i : i + UNNEST_BATCH], strict=True)]
-                    cur.execute(sql, columns)
+                    values_by_column = [
+                        list(col) for col in zip(*batch[i : i + UNNEST_BATCH], strict=True)
+                    ]
+                    for k in as_literals:
+                        values_by_column[k] = list(map(literal, values_by_column[k]))
+                    cur.execute(sql, values_by_column)
         self.conn.commit()

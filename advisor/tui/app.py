@@ -1,17 +1,123 @@
-"""The interactive app (a placeholder until the questionnaire lands)."""
+"""The interactive app: questionnaire -> recommendation -> live benchmark -> profile.
 
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
+A thin skin over the domain: answers become a `Workload` (advisor.workload), advice comes
+from `advisor.rules`, measurements from `advisor.runner` in a worker thread, profiles from
+`advisor.profile`. Heavy libraries (SQLAlchemy, psycopg, the embedded server) are imported
+only when a benchmark first needs them, so the first screen paints at once.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from advisor.tui.screens.dialogs import HelpScreen
+from advisor.tui.screens.questionnaire import QuestionnaireScreen
+
+if TYPE_CHECKING:
+    from advisor.server import Target
+
+
+def _terminal_is_light() -> bool:
+    """COLORFGBG ("15;0": light text on a dark background) is set by many terminals."""
+    background = os.environ.get("COLORFGBG", "").rpartition(";")[2]
+    return background.isdigit() and int(background) in (7, 15)
 
 
 class AdvisorApp(App[None]):
     TITLE = "pg-insert-advisor"
+    SUB_TITLE = "how should Python insert your rows?"
+    CSS_PATH = "app.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("question_mark", "help", "Help", key_display="?"),
+    ]
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("The questionnaire is not built yet; use `advisor bench --help`.")
-        yield Footer()
+    def __init__(self, *, dsn: str | None = None, profile_path: str | None = None) -> None:
+        super().__init__()
+        self.dsn = dsn
+        self.profile_path = profile_path
+        self._target: Target | None = None
+
+    def on_mount(self) -> None:
+        # ANSI themes draw with the terminal's own colours: the app respects its theme.
+        self.theme = "ansi-light" if _terminal_is_light() else "ansi-dark"
+        self.push_screen(QuestionnaireScreen())
+        if self.profile_path:
+            self.open_profile(Path(self.profile_path))
+
+    def target(self) -> Target:
+        """The server to measure on, resolved on first use (called from worker threads)."""
+        if self._target is None:
+            from advisor.server import Target
+
+            self._target = Target.resolve(self.dsn)
+        return self._target
+
+    def target_label(self) -> str:
+        """Where benchmarks run, for people: never a password."""
+        if self._target is not None and self._target.started:
+            return self._target.info().describe()
+        from advisor.server import DSN_ENV_VARS, mask
+
+        dsn = self.dsn or next((os.environ[v] for v in DSN_ENV_VARS if os.environ.get(v)), None)
+        return f"server {mask(dsn)!r}" if dsn else "embedded PostgreSQL (starts with the first run)"
+
+    def open_profile(self, path: Path) -> None:
+        from advisor.errors import InputError
+        from advisor.profile import load_file
+        from advisor.tui.screens.dialogs import ErrorDialog
+        from advisor.tui.screens.profile import ProfileScreen
+
+        try:
+            profile = load_file(path)
+        except InputError as exc:
+            self.push_screen(ErrorDialog("Cannot open the profile", str(exc)))
+            return
+        self.push_screen(ProfileScreen(profile, path))
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    async def action_quit(self) -> None:
+        """Stop a running benchmark first: its sandbox must be dropped before we go."""
+        from advisor.tui.widgets.bench_panel import BenchPanel
+
+        for panel in self.query(BenchPanel):
+            await panel.stop()
+        for screen in self.screen_stack:
+            for panel in screen.query(BenchPanel):
+                await panel.stop()
+        self.exit()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette lists the current screen's actions next to the built-in ones."""
+        yield from super().get_system_commands(screen)
+        for binding in getattr(screen, "BINDINGS", []):
+            if isinstance(binding, Binding) and binding.description:
+                action = binding.action
+                yield SystemCommand(
+                    binding.description,
+                    f"key: {binding.key}",
+                    lambda a=action: screen.run_action(a),
+                )
+
+    def on_unmount(self) -> None:
+        if self._target is not None:
+            self._target.close()
 
 
-def run_app() -> None:
-    AdvisorApp().run()
+def make_app(*, dsn: str | None = None, profile_path: str | None = None) -> AdvisorApp:
+    """The factory the CLI and the tests share."""
+    return AdvisorApp(dsn=dsn, profile_path=profile_path)
+
+
+def run_app(*, dsn: str | None = None, profile_path: str | None = None) -> None:
+    make_app(dsn=dsn, profile_path=profile_path).run()

@@ -19,7 +19,7 @@ def print_card(rec: Recommendation, stream: IO[str]) -> None:
     console = Console(file=stream, highlight=False)
     console.width = min(console.width, MAX_WIDTH) if console.is_terminal else PIPE_WIDTH
     with console.capture() as capture:
-        for block in _blocks(rec):
+        for block in card_blocks(rec):
             console.print(block)
             console.print()
         console.print(Text("Snippet", style="bold"))
@@ -28,7 +28,7 @@ def print_card(rec: Recommendation, stream: IO[str]) -> None:
     stream.write("\n".join(line.rstrip() for line in capture.get().splitlines()) + "\n")
 
 
-def _blocks(rec: Recommendation) -> list[RenderableType]:
+def card_blocks(rec: Recommendation) -> list[RenderableType]:
     year = rec.per_year
     head = _pairs(
         [

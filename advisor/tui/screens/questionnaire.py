@@ -1,0 +1,253 @@
+"""Step by step through the questions of `advisor.workload.QUESTIONS`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.validation import ValidationResult, Validator
+from textual.widgets import (
+    Button,
+    Checkbox,
+    ContentSwitcher,
+    Footer,
+    Header,
+    Input,
+    Label,
+    OptionList,
+    Static,
+)
+from textual.widgets.option_list import Option
+
+from advisor.errors import InputError
+from advisor.units import parse_count
+from advisor.workload import QUESTION_BY_KEY, QUESTIONS, Question, Workload
+
+MAIN_STEPS = tuple(q for q in QUESTIONS if q.required)  # one screen step each
+ADVANCED = tuple(q for q in QUESTIONS if not q.required)  # together on the last step
+STEPS = len(MAIN_STEPS) + 1
+
+
+class Raises(Validator):
+    """Valid when `check(value)` does not raise InputError; its message is the failure."""
+
+    def __init__(self, check: Callable[[str], object], optional: bool = False) -> None:
+        super().__init__()
+        self.check, self.optional = check, optional
+
+    def validate(self, value: str) -> ValidationResult:
+        if self.optional and not value.strip():
+            return self.success()
+        try:
+            self.check(value)
+        except InputError as exc:
+            return self.failure(str(exc))
+        return self.success()
+
+
+def _optional_number(key: str) -> Callable[[str], object]:
+    """Check one optional answer with the Workload's own rules (and messages)."""
+    base = {"shape": "tuples", "rows": 1, "correctness": "low", "frequency": "once"}
+    return lambda value: Workload.from_dict(base | {key: value})
+
+
+class QuestionnaireScreen(Screen[None]):
+    HELP = (
+        "## The questionnaire\n\nFour questions describe the workload, a fifth step holds the "
+        "optional ones. Choose with the arrow keys and **Enter**, type the volume as `500`, "
+        "`10k`, `2M` or `1e6`. **Esc** goes back; your answers are kept. The advice comes "
+        "from the article's rule-of-thumb matrix and needs no database."
+    )
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+n", "next", "Next"),
+        Binding("escape", "back", "Back"),
+        Binding("ctrl+o", "open_profile", "Open profile"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.answers: dict[str, Any] = {}
+        self.step = 0
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="questionnaire"):
+            yield Label("", id="step-label")
+            with ContentSwitcher(initial="step-0", id="steps"):
+                for i, question in enumerate(MAIN_STEPS):
+                    with Vertical(id=f"step-{i}", classes="step"):
+                        yield from self._ask(question)
+                with Vertical(id=f"step-{len(MAIN_STEPS)}", classes="step"):
+                    yield Label("A few optional details", classes="question")
+                    yield Static(
+                        "Leave them as they are when they do not apply.", classes="explanation"
+                    )
+                    for question in ADVANCED:
+                        yield from self._advanced(question)
+                    yield Static("", id="advanced-error", classes="error-text")
+                    yield Button("Recommend ▸", variant="primary", id="finish")
+            with Horizontal(classes="nav"):
+                yield Button("◂ Back", id="back")
+                yield Button("Next ▸", variant="primary", id="next")
+        yield Footer()
+
+    def _ask(self, q: Question) -> ComposeResult:
+        yield Label(q.title, classes="question")
+        yield Static(q.explanation, classes="explanation")
+        if q.choices:
+            yield OptionList(
+                *(Option(f"{c.label:<12} {c.description}", id=c.value) for c in q.choices),
+                id=f"answer-{q.key}",
+            )
+        else:
+            yield Static(f"e.g. {q.example}", classes="example")
+            yield Input(
+                placeholder=q.example,
+                id=f"answer-{q.key}",
+                validators=[Raises(lambda v: parse_count(v, what=q.key))],
+                validate_on=["changed", "submitted"],
+            )
+            yield Static("", id=f"error-{q.key}", classes="error-text")
+
+    def _advanced(self, q: Question) -> ComposeResult:
+        if q.example == "":  # a yes/no question
+            yield Checkbox(q.title, id=f"answer-{q.key}", tooltip=q.explanation, compact=True)
+            yield Static(q.explanation, classes="explanation small")
+            return
+        with Horizontal(classes="field compact"):
+            yield Label(q.title, classes="field-label")
+            yield Input(
+                placeholder=f"e.g. {q.example}",
+                id=f"answer-{q.key}",
+                validators=[Raises(_optional_number(q.key), optional=True)],
+                validate_on=["changed", "submitted"],
+                tooltip=q.explanation,
+                compact=True,
+            )
+        yield Static(q.explanation, classes="explanation small")
+
+    def on_mount(self) -> None:
+        self._show(0)
+
+    def on_screen_resume(self) -> None:
+        """Back from the recommendation: walk the questions again, answers kept."""
+        if self.answers:
+            self._show(0)
+
+    # --- navigation ------------------------------------------------------------------------
+
+    def _show(self, step: int) -> None:
+        self.step = step
+        self.query_one("#steps", ContentSwitcher).current = f"step-{step}"
+        title = MAIN_STEPS[step].key if step < len(MAIN_STEPS) else "details"
+        dots = " ".join("●" if i <= step else "○" for i in range(STEPS))
+        self.query_one("#step-label", Label).update(
+            f"Step {step + 1} of {STEPS} · {title}   {dots}"
+        )
+        self.query_one("#back", Button).disabled = step == 0
+        self.query_one("#next", Button).display = step < len(MAIN_STEPS)
+        if step < len(MAIN_STEPS):
+            q = MAIN_STEPS[step]
+            widget = self.query_one(f"#answer-{q.key}")
+            if isinstance(widget, OptionList) and q.key in self.answers:
+                widget.highlighted = [c.value for c in q.choices].index(self.answers[q.key])
+            elif isinstance(widget, OptionList) and widget.highlighted is None:
+                widget.highlighted = 0
+            widget.focus()
+        else:
+            self.query_one(f"#answer-{ADVANCED[0].key}").focus()
+
+    def action_back(self) -> None:
+        if self.step > 0:
+            self._show(self.step - 1)
+
+    def action_next(self) -> None:
+        if self.step >= len(MAIN_STEPS):
+            self._finish()
+            return
+        q = MAIN_STEPS[self.step]
+        widget = self.query_one(f"#answer-{q.key}")
+        if isinstance(widget, OptionList):
+            if widget.highlighted is not None:
+                self._answer(q, q.choices[widget.highlighted].value)
+        elif isinstance(widget, Input):
+            self._submit_input(q, widget)
+
+    def _answer(self, q: Question, value: Any) -> None:
+        self.answers[q.key] = value
+        self._show(self.step + 1)
+
+    def _submit_input(self, q: Question, widget: Input) -> None:
+        result = widget.validate(widget.value)
+        if result is not None and not result.is_valid:
+            self.query_one(f"#error-{q.key}", Static).update(result.failure_descriptions[0])
+            return
+        self._answer(q, widget.value.strip())
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        key = (event.option_list.id or "").removeprefix("answer-")
+        self._answer(QUESTION_BY_KEY[key], event.option.id)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        key = (event.input.id or "").removeprefix("answer-")
+        target = f"#error-{key}" if QUESTION_BY_KEY[key].required else "#advanced-error"
+        result = event.validation_result
+        message = (
+            ""
+            if result is None or result.is_valid or not event.value
+            else result.failure_descriptions[0]
+        )
+        self.query_one(target, Static).update(message)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        key = (event.input.id or "").removeprefix("answer-")
+        q = QUESTION_BY_KEY[key]
+        if q.required:
+            self._submit_input(q, event.input)
+        else:
+            self._finish()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        actions = {"back": self.action_back, "next": self.action_next, "finish": self._finish}
+        actions[event.button.id or ""]()
+
+    # --- the answers -----------------------------------------------------------------------
+
+    def workload(self) -> Workload:
+        """The answers so far as a Workload; raises InputError with the first problem."""
+        answers = dict(self.answers)
+        for q in ADVANCED:
+            widget = self.query_one(f"#answer-{q.key}")
+            if isinstance(widget, Checkbox):
+                answers[q.key] = widget.value
+            elif isinstance(widget, Input) and widget.value.strip():
+                answers[q.key] = widget.value.strip()
+        return Workload.from_dict(answers)
+
+    def _finish(self) -> None:
+        from advisor.rules import recommend
+        from advisor.tui.screens.recommendation import RecommendationScreen
+
+        try:
+            workload = self.workload()
+        except InputError as exc:
+            self.query_one("#advanced-error", Static).update(str(exc))
+            return
+        self.app.push_screen(RecommendationScreen(recommend(workload)))
+
+    def action_open_profile(self) -> None:
+        from advisor.profile import default_directory
+        from advisor.tui.app import AdvisorApp
+        from advisor.tui.screens.dialogs import ProfilePicker
+
+        def chosen(path: object) -> None:
+            if path is not None and isinstance(self.app, AdvisorApp):
+                from pathlib import Path
+
+                self.app.open_profile(Path(str(path)))
+
+        self.app.push_screen(ProfilePicker(default_directory()), chosen)

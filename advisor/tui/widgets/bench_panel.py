@@ -1,0 +1,222 @@
+"""A running benchmark: progress per strategy and overall, a live chart and a results table.
+
+The work happens in a thread worker that calls `advisor.runner.run_benchmark`; the runner's
+events come back as messages (post_message is thread-safe), so widgets are only ever touched
+from the app's thread. Stopping sets the runner's cancel event: it stops between batches
+and drops the sandbox before the worker ends.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import DataTable, Label, ProgressBar, Static, TabbedContent, TabPane
+from textual.worker import Worker, WorkerFailed, WorkerState
+
+from advisor.catalog import ALL_IDS
+from advisor.errors import AdvisorError, Cancelled
+from advisor.report import HEADERS, result_cells
+from advisor.results import BenchPlan, BenchReport
+from advisor.tui.widgets.charts import RowsPerSecondChart
+
+
+class BenchPanel(Vertical):
+    class RunnerEvent(Message):
+        def __init__(self, event: object) -> None:
+            super().__init__()
+            self.event = event
+
+    class Finished(Message):
+        def __init__(self, report: BenchReport) -> None:
+            super().__init__()
+            self.report = report
+
+    class Stopped(Message):
+        """Cancelled (message is None) or failed (message says why); the panel has already
+        told the user (a notification, or an error dialog)."""
+
+        def __init__(self, message: str | None) -> None:
+            super().__init__()
+            self.message = message
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._cancel = threading.Event()
+        self._worker: Worker[BenchReport | None] | None = None
+        self.report: BenchReport | None = None
+        self._runs_done: dict[str, int] = {}  # finished runs per strategy, for its bar
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="overall"):
+            yield Label("overall", classes="bar-label")
+            yield ProgressBar(id="overall", show_eta=False)
+        yield Static("", id="now", classes="now")
+        with Vertical(id="strategy-bars"):
+            for sid in ALL_IDS:
+                with Horizontal(classes="strategy-bar", id=f"row-{sid}"):
+                    yield Label(sid, classes="bar-label")
+                    yield ProgressBar(id=f"bar-{sid}", show_eta=False)
+        with TabbedContent(id="bench-tabs"):
+            with TabPane("Chart", id="tab-chart"):
+                yield RowsPerSecondChart(id="chart")
+            with TabPane("Results", id="tab-results"):
+                yield DataTable(id="results", zebra_stripes=True, cursor_type="row")
+
+    def on_mount(self) -> None:
+        self.query_one("#results", DataTable).add_columns(*HEADERS)
+
+    @property
+    def running(self) -> bool:
+        return self._worker is not None and self._worker.state in (
+            WorkerState.PENDING,
+            WorkerState.RUNNING,
+        )
+
+    def start(self, plan: BenchPlan) -> None:
+        if self.running:
+            return
+        self.report = None
+        self._cancel = threading.Event()
+        self._runs_done = {}
+        runs = plan.warmup + plan.repeat + (1 if plan.memory and plan.warmup == 0 else 0)
+        for sid in ALL_IDS:
+            self.query_one(f"#row-{sid}").display = sid in plan.strategies
+            self.query_one(f"#bar-{sid}", ProgressBar).update(total=runs * plan.rows, progress=0)
+        self.query_one("#results", DataTable).clear()
+        self.query_one("#now", Static).update("starting the server and the sandbox…")
+        self._worker = self._run(plan)
+
+    def cancel(self) -> None:
+        if self.running:
+            self._cancel.set()
+            self.query_one("#now", Static).update(
+                "cancelling: stopping after this batch and dropping the sandbox…"
+            )
+
+    async def stop(self) -> None:
+        """Cancel and wait until the sandbox is gone (used before quitting)."""
+        if self._worker is not None and self.running:
+            self.cancel()
+            with contextlib.suppress(WorkerFailed):  # a failure was already shown to the user
+                await self._worker.wait()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="bench")
+    def _run(self, plan: BenchPlan) -> BenchReport | None:
+        """The report, or None when cancelled (cancelling is not a failure)."""
+        from advisor.runner import run_benchmark
+        from advisor.tui.app import AdvisorApp
+
+        app = self.app
+        assert isinstance(app, AdvisorApp)
+        target = app.target()
+        target.info()  # starts the embedded server, or checks the DSN, before the sandbox
+
+        def forward(event: object) -> None:
+            self.post_message(self.RunnerEvent(event))
+
+        try:
+            return run_benchmark(target, plan, on_event=forward, cancel=self._cancel)
+        except Cancelled:
+            return None
+
+    def on_bench_panel_runner_event(self, message: RunnerEvent) -> None:
+        from advisor.runner import (
+            BenchStarted,
+            CeilingFinished,
+            Progress,
+            RunFinished,
+            StrategyFinished,
+        )
+
+        event: Any = message.event
+        message.stop()
+        if isinstance(event, BenchStarted):
+            self.report = BenchReport(event.plan, event.environment, started="")
+            self.query_one("#overall", ProgressBar).update(
+                total=event.steps * event.plan.rows, progress=0
+            )
+        elif isinstance(event, Progress):
+            phase = {"run": "run", "warmup": "warmup", "memory": "memory pass"}[event.phase]
+            rows = event.rows_total
+            done = f"{event.rows_done:,} of {rows:,} rows"
+            self.query_one("#now", Static).update(
+                f"{event.label}: {phase} {event.run} of {event.runs} · {done}"
+            )
+            self.query_one("#overall", ProgressBar).update(
+                progress=event.step * rows + event.rows_done
+            )
+            if event.label != "ceiling":
+                bar = self.query_one(f"#bar-{event.label}", ProgressBar)
+                bar.update(progress=self._runs_done.get(event.label, 0) * rows + event.rows_done)
+        elif isinstance(event, RunFinished):
+            if event.label != "ceiling":
+                self._runs_done[event.label] = self._runs_done.get(event.label, 0) + 1
+        elif isinstance(event, CeilingFinished) and self.report is not None:
+            self.report.ceiling = event.ceiling
+        elif isinstance(event, StrategyFinished) and self.report is not None:
+            self.report.results.append(event.result)
+            self._refresh_results()
+
+    def _refresh_results(self) -> None:
+        assert self.report is not None
+        table = self.query_one("#results", DataTable)
+        table.clear()
+        from advisor.report import ranked
+
+        for r in ranked(self.report):
+            cells = result_cells(self.report, r)
+            table.add_row(
+                *(Text(c, justify="left" if i < 2 else "right") for i, c in enumerate(cells))
+            )
+        self.query_one("#chart", RowsPerSecondChart).show(self.report)
+
+    def show_report(self, report: BenchReport) -> None:
+        """Show a finished (e.g. saved) measurement without running anything."""
+        self.report = report
+        for sid in ALL_IDS:
+            self.query_one(f"#row-{sid}").display = False
+        self.query_one("#overall").parent.display = False  # type: ignore[union-attr]
+        self.query_one("#now", Static).update(
+            f"measured {report.started} on {report.environment.target_description}"
+        )
+        self._refresh_results()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker is not self._worker:
+            return
+        if event.state == WorkerState.SUCCESS and event.worker.result is None:
+            self.query_one("#now", Static).update("cancelled; the sandbox was dropped")
+            self.notify("cancelled; the sandbox schema was dropped", title="Benchmark")
+            self.post_message(self.Stopped(None))
+        elif event.state == WorkerState.SUCCESS and isinstance(event.worker.result, BenchReport):
+            self.report = event.worker.result
+            self._refresh_results()
+            overall = self.query_one("#overall", ProgressBar)
+            overall.update(progress=overall.total or 0)
+            verified = all(r.verified for r in self.report.results)
+            outcome = "every run verified" if verified else "some runs NOT verified: see Results"
+            self.query_one("#now", Static).update(
+                f"done in {self.report.elapsed_s:.1f} s; {outcome}"
+            )
+            self.post_message(self.Finished(self.report))
+        elif event.state == WorkerState.ERROR:
+            from advisor.server import mask
+
+            error = event.worker.error
+            text = (
+                str(error)
+                if isinstance(error, AdvisorError)
+                else f"{type(error).__name__}: {error}"
+            )
+            from advisor.tui.screens.dialogs import ErrorDialog
+
+            self.query_one("#now", Static).update("failed")
+            self.app.push_screen(ErrorDialog("The benchmark failed", mask(text)))
+            self.post_message(self.Stopped(mask(text)))

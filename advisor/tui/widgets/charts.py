@@ -1,0 +1,25 @@
+"""PlotextPlot widgets drawing with the functions the CLI uses (advisor.charts)."""
+
+from __future__ import annotations
+
+from textual_plotext import PlotextPlot
+
+from advisor.charts import draw_comparison, draw_rows_per_s
+from advisor.compare import Comparison
+from advisor.results import BenchReport
+
+
+class RowsPerSecondChart(PlotextPlot):
+    """Median rows/s per strategy; redrawn as each strategy finishes."""
+
+    def show(self, report: BenchReport) -> None:
+        draw_rows_per_s(self.plt, report)
+        self.refresh()
+
+
+class ComparisonChart(PlotextPlot):
+    """Saved vs new rows/s, grouped by strategy."""
+
+    def show(self, comparisons: list[Comparison]) -> None:
+        draw_comparison(self.plt, comparisons)
+        self.refresh()

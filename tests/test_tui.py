@@ -1,0 +1,272 @@
+"""The Textual app, driven through Pilot on the real embedded server."""
+
+import io
+from pathlib import Path
+
+import pytest
+from dbutil import sandbox_exists
+from rich.console import Console
+from textual.widgets import Button, DataTable, Input, OptionList, Static
+
+from advisor.profile import Profile, load_file, save_profile
+from advisor.results import BenchPlan
+from advisor.runner import run_benchmark
+from advisor.server import Target
+from advisor.tui.app import AdvisorApp, make_app
+from advisor.tui.screens.benchmark import BenchmarkScreen
+from advisor.tui.screens.dialogs import ErrorDialog, HelpScreen, SaveDialog
+from advisor.tui.screens.profile import ProfileScreen
+from advisor.tui.screens.questionnaire import QuestionnaireScreen
+from advisor.tui.screens.recommendation import RecommendationScreen
+from advisor.tui.widgets.bench_panel import BenchPanel
+from advisor.tui.widgets.charts import ComparisonChart
+
+CHOICES = {
+    "shape": ["objects", "dicts", "tuples", "csv"],
+    "correctness": ["low", "medium", "high"],
+    "frequency": ["once", "daily", "hourly", "continuous"],
+}
+
+
+async def _choose(pilot, key: str, value: str) -> None:  # type: ignore[no-untyped-def]
+    """Move the highlight to `value` (from wherever it is) and press Enter."""
+    options = pilot.app.screen.query_one(f"#answer-{key}", OptionList)
+    options.highlighted = 0
+    await pilot.press(*["down"] * CHOICES[key].index(value), "enter")
+
+
+async def _answer(pilot, shape: str, rows: str, correctness: str, frequency: str) -> None:  # type: ignore[no-untyped-def]
+    await _choose(pilot, "shape", shape)
+    await pilot.press(*rows, "enter")
+    await _choose(pilot, "correctness", correctness)
+    await _choose(pilot, "frequency", frequency)
+    await pilot.press("ctrl+n")  # the optional details keep their defaults
+    await pilot.pause()
+
+
+def _text(app: AdvisorApp, selector: str) -> str:
+    """What a Static shows, as plain text (its content may be a rich renderable)."""
+    console = Console(width=200, file=io.StringIO())
+    console.print(app.screen.query_one(selector, Static).content)
+    return console.file.getvalue().rstrip("\n")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("answers", "strategy"),
+    [
+        (("objects", "200", "high", "hourly"), "orm_add_all"),
+        (("dicts", "2M", "medium", "daily"), "driver_copy"),
+        (("tuples", "10M", "low", "once"), "driver_copy_binary"),
+    ],
+)
+async def test_three_contrasting_workloads_get_their_recommendation(
+    answers: tuple[str, ...], strategy: str
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _answer(pilot, *answers)
+        screen = app.screen
+        assert isinstance(screen, RecommendationScreen)
+        assert screen.recommendation.strategy == strategy
+        card = _text(app, "#card-body")
+        assert f"Recommended  {strategy}" in card
+        assert f"{answers[0]}, " in card and "Why" in card and "Alternatives" in card
+        assert "def " in _text(app, "#snippet")
+
+
+async def test_an_invalid_volume_is_marked_inline_and_the_step_stays() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _choose(pilot, "shape", "dicts")
+        await pilot.press("2", "x", "enter")
+        screen = app.screen
+        assert isinstance(screen, QuestionnaireScreen) and screen.step == 1
+        assert "positive count" in _text(app, "#error-rows")
+        await pilot.press("backspace", "M")
+        assert _text(app, "#error-rows") == "", "a corrected value clears the message"
+        await pilot.press("enter")
+        assert screen.step == 2 and screen.answers["rows"] == "2M"
+
+
+async def test_going_back_keeps_the_answers() -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await _choose(pilot, "shape", "tuples")
+        await pilot.press("5", "0", "0", "enter")
+        await _choose(pilot, "correctness", "high")
+        await pilot.press("escape", "escape", "escape")
+        screen = app.screen
+        assert isinstance(screen, QuestionnaireScreen) and screen.step == 0
+        assert screen.query_one("#answer-shape", OptionList).highlighted == CHOICES["shape"].index(
+            "tuples"
+        )
+        await pilot.press("enter")
+        assert screen.query_one("#answer-rows", Input).value == "500"
+        await pilot.press("enter")
+        assert screen.query_one("#answer-correctness", OptionList).highlighted == CHOICES[
+            "correctness"
+        ].index("high")
+
+
+async def _to_benchmark(pilot, rows: str = "300", repeat: str = "1") -> BenchmarkScreen:  # type: ignore[no-untyped-def]
+    await _answer(pilot, "dicts", "2M", "medium", "daily")
+    await pilot.press("b")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, BenchmarkScreen)
+    screen.query_one("#rows", Input).value = rows
+    screen.query_one("#repeat", Input).value = repeat
+    return screen
+
+
+async def test_a_benchmark_runs_in_a_worker_and_shows_verified_results(
+    dsn: str, tmp_path: Path
+) -> None:
+    app = make_app(dsn=dsn)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _to_benchmark(pilot)
+        planned = screen.plan.strategies
+        assert "driver_copy" in planned and "orm_bulk_save_objects" not in planned, (
+            "preselected candidates"
+        )
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        panel = screen.query_one(BenchPanel)
+        assert panel.report is not None
+        assert [r.strategy for r in panel.report.results] == planned
+        assert all(r.verified for r in panel.report.results)
+        table = screen.query_one("#results", DataTable)
+        assert table.row_count == len(planned)
+        assert str(table.get_row_at(0)[7]) == "yes"
+        assert "done in" in _text(app, "#now")
+
+        path = tmp_path / "measured.toml"
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveDialog)
+        app.screen.query_one("#path", Input).value = str(path)
+        await pilot.click("#save")
+        await pilot.pause()
+    saved = load_file(path)
+    assert saved.recommendation is not None and saved.recommendation.strategy == "driver_copy"
+    assert saved.report is not None and [r.strategy for r in saved.report.results] == planned
+    assert "postgres:" not in path.read_text(), "no connection string in a profile"
+
+
+async def test_cancel_stops_the_run_and_leaves_nothing(target: Target, dsn: str) -> None:
+    app = make_app(dsn=dsn)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _to_benchmark(pilot, rows="200k")
+        panel = screen.query_one(BenchPanel)
+        await pilot.press("r")
+        for _ in range(400):
+            await pilot.pause(0.05)
+            if "rows" in _text(app, "#now") and sandbox_exists(target):
+                break
+        assert panel.running
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not panel.running
+        assert "cancelled" in _text(app, "#now")
+        assert isinstance(app.screen, BenchmarkScreen), "cancelling does not leave the screen"
+    assert not sandbox_exists(target)
+
+
+async def test_a_database_error_opens_a_dialog_and_the_app_keeps_running() -> None:
+    app = make_app(dsn="postgresql://nobody:Secret99@127.0.0.1:1/none")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _to_benchmark(pilot)
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorDialog)
+        assert "cannot connect" in app.screen.message
+        assert "Secret99" not in app.screen.message
+        await pilot.press("escape")
+        assert isinstance(app.screen, BenchmarkScreen)
+        assert app.screen.query_one("#plan").display, "the plan is back for another try"
+
+
+async def test_a_profile_opens_directly_reruns_and_compares(
+    target: Target, dsn: str, tmp_path: Path
+) -> None:
+    profile = Profile("nightly")
+    profile.record(
+        run_benchmark(
+            target, BenchPlan(rows=300, repeat=1, strategies=["core_execute", "driver_copy"])
+        )
+    )
+    path = save_profile(profile, tmp_path / "nightly.toml")
+    app = make_app(dsn=dsn, profile_path=str(path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ProfileScreen)
+        assert "profile 'nightly'" in _text(app, "#profile-head")
+        assert screen.query_one("#results", DataTable).row_count == 2
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.query("#tab-compare")
+        chart = screen.query_one("#compare-chart", ComparisonChart)
+        assert chart.plt is not None
+        compare = screen.query_one("#compare-table", DataTable)
+        assert compare.row_count == 2
+        assert str(compare.get_row_at(0)[0]) == "core_execute"
+        await pilot.press("u")
+        await pilot.pause()
+    assert len(load_file(path).history) == 2
+
+
+async def test_opening_a_broken_profile_shows_the_error(tmp_path: Path) -> None:
+    path = tmp_path / "broken.toml"
+    path.write_text("[profile]\nname = 1\n")
+    app = make_app(profile_path=str(path))
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ErrorDialog)
+        assert "profile.name: expected a string" in app.screen.message
+
+
+async def test_help_and_the_palette_list_the_screens_actions() -> None:
+    app = make_app()
+    async with app.run_test() as pilot:
+        await _answer(pilot, "objects", "200", "high", "hourly")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert {"Benchmark it", "Save profile", "Change answers", "Quit"} <= set(titles)
+
+
+@pytest.mark.parametrize("step", ["questionnaire", "recommendation", "benchmark"])
+async def test_every_screen_fits_80_by_24(step: str) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        if step != "questionnaire":
+            await _answer(pilot, "dicts", "2M", "medium", "daily")
+        if step == "benchmark":
+            await pilot.press("b")
+            await pilot.pause()
+            run = app.screen.query_one("#run", Button)
+            assert run.region.bottom <= 23 and run.region.right <= 80, run.region
+        visible = app.screen.query_one("Footer").region
+        assert visible.y == 23, "the footer with the keys stays on screen"
+
+
+async def test_ctrl_o_lists_the_shipped_profiles_and_opens_one() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        options = app.screen.query_one("#profiles", OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert len(labels) >= 3 and any(label.startswith("nightly-etl") for label in labels)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ProfileScreen)
+        assert app.screen.profile.report is not None
