@@ -254,8 +254,7 @@ def print_report(report: BenchReport, stream: Any, *, chart: bool) -> None:
 
     console = _console(stream)
     console.print(summary_line(report))
-    console.print(network_line(report.plan, [report.environment]), markup=False)
-    for line in note_lines(report):
+    for line in [*note_lines(report), network_line(report.plan, [report.environment])]:
         console.print(line, markup=False)
     # Two-line headers keep the table within 90 columns; below that the layer goes, as the
     # id's prefix already names it.
