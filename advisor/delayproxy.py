@@ -26,7 +26,8 @@ from types import TracebackType
 
 from advisor.errors import BenchFailure
 
-Upstream = str | tuple[str, int]  # a unix socket path, or (host, port)
+# A unix socket path ('@' first: Linux's abstract namespace, as libpq writes it), or (host, port)
+Upstream = str | tuple[str, int]
 CHUNK = 1 << 16
 QUEUE_CHUNKS = 256  # per direction; a full queue stops the reader: backpressure, bounded memory
 STOP_TIMEOUT_S = 5.0
@@ -36,7 +37,7 @@ def connect_upstream(upstream: Upstream) -> socket.socket:
     if isinstance(upstream, str):
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
-            sock.connect(upstream)
+            sock.connect("\0" + upstream[1:] if upstream.startswith("@") else upstream)
         except OSError:
             sock.close()
             raise

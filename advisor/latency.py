@@ -36,10 +36,8 @@ def check_rtt_ms(value: float) -> float:
 def upstream_of(host: str, port: int, hostaddr: str) -> Upstream:
     """Where a live connection went: libpq has already applied defaults, $PGHOST, services
     and the choice among several hosts, so this is read from it rather than from the DSN."""
-    if host.startswith("/"):
+    if host.startswith(("/", "@")):  # a socket directory, or an abstract one (Linux)
         return f"{host}/.s.PGSQL.{port}"
-    if host.startswith("@"):
-        return f"\0{host[1:]}/.s.PGSQL.{port}"  # Linux abstract socket namespace
     return (hostaddr or host, port)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -123,11 +124,42 @@ def test_reports_from_before_round_trips_load_and_say_so() -> None:
     )
 
 
+def test_echo_through_an_abstract_unix_socket_waits_both_ways_and_passes_the_close() -> None:
+    name = f"@advisor-test-echo-{os.getpid()}"
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind("\0" + name[1:])
+    listener.listen()
+
+    def echo() -> None:
+        conn, _ = listener.accept()
+        with conn:
+            while data := conn.recv(1024):
+                conn.sendall(data)
+
+    server = threading.Thread(target=echo)
+    server.start()
+    try:
+        with (
+            ProxyProcess(name, 0.010) as proxy,
+            socket.create_connection(("127.0.0.1", proxy.port)) as sock,
+        ):
+            t0 = time.perf_counter()
+            sock.sendall(b"ping")
+            assert sock.recv(1024) == b"ping"
+            assert time.perf_counter() - t0 >= 0.020
+            sock.shutdown(socket.SHUT_WR)  # the echo server sees the end and closes: so do we
+            assert sock.recv(1024) == b""
+    finally:
+        server.join(timeout=5)
+        listener.close()
+    assert not server.is_alive()
+
+
 @pytest.mark.parametrize(
     ("host", "port", "hostaddr", "expected"),
     [
         ("/tmp/pg", 5432, "", "/tmp/pg/.s.PGSQL.5432"),
-        ("@pg", 5433, "", "\0pg/.s.PGSQL.5433"),
+        ("@pg", 5433, "", "@pg/.s.PGSQL.5433"),
         ("db.example.com", 6432, "10.0.0.7", ("10.0.0.7", 6432)),
         ("localhost", 5432, "", ("localhost", 5432)),
     ],
