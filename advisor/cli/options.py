@@ -10,7 +10,6 @@ import click
 
 from advisor.catalog import parse_strategy_ids
 from advisor.errors import InputError
-from advisor.latency import check_rtt_ms
 from advisor.units import parse_count
 
 
@@ -56,6 +55,8 @@ class MillisecondsType(click.ParamType):  # type: ignore[type-arg]
     def convert(
         self, value: Any, param: click.Parameter | None, ctx: click.Context | None
     ) -> float:
+        from advisor.latency import check_rtt_ms  # the proxy's modules only when asked for
+
         try:
             return check_rtt_ms(float(value))
         except ValueError:
