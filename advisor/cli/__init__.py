@@ -7,18 +7,16 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import sys
-from types import FrameType
-from typing import Any
 
 import click
 
 from advisor import __version__
 from advisor.cli.bench import bench, strategies
+from advisor.cli.interrupts import Interrupts
 from advisor.cli.profiles import list_profiles, rerun
 from advisor.cli.recommend import recommend
-from advisor.errors import AdvisorError
+from advisor.errors import AdvisorError, Cancelled
 from advisor.server import mask
 
 
@@ -80,24 +78,6 @@ cli.add_command(list_profiles)
 cli.add_command(strategies)
 
 
-class _Interrupts:
-    """First Ctrl-C or SIGTERM stops the work; later ones wait for the cleanup to finish."""
-
-    def __init__(self) -> None:
-        self.seen = False
-
-    def __call__(self, signum: int, frame: FrameType | None) -> None:
-        if self.seen:
-            print("advisor: cleaning up, please wait…", file=sys.stderr, flush=True)
-            return
-        self.seen = True
-        raise KeyboardInterrupt
-
-    def install(self) -> list[tuple[int, Any]]:
-        """Install for SIGINT and SIGTERM; returns what to restore."""
-        return [(sig, signal.signal(sig, self)) for sig in (signal.SIGINT, signal.SIGTERM)]
-
-
 def _command_name(argv: list[str]) -> str:
     sub = next((a for a in argv if not a.startswith("-")), None)
     return f"advisor {sub}" if sub in cli.commands else "advisor"
@@ -113,7 +93,8 @@ def main(argv: list[str] | None = None) -> None:
     # When an INSERT or COPY fails, psycopg logs a second error met while ending the pipeline
     # or the COPY; the first one is what we report (as a finding or as the one error line).
     logging.getLogger("psycopg").setLevel(logging.ERROR)
-    previous = _Interrupts().install()
+    interrupts = Interrupts()
+    interrupts.install()
     name = _command_name(args)
     code = 0
     try:
@@ -127,7 +108,7 @@ def main(argv: list[str] | None = None) -> None:
     except click.ClickException as exc:
         _fail(name, exc.format_message())
         code = exc.exit_code
-    except (click.exceptions.Abort, KeyboardInterrupt):
+    except (click.exceptions.Abort, KeyboardInterrupt, Cancelled):
         _fail(f"\n{name}", "interrupted; the sandbox was cleaned up")
         code = 130
     except AdvisorError as exc:
@@ -138,6 +119,5 @@ def main(argv: list[str] | None = None) -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = 1
     finally:
-        for sig, handler in previous:
-            signal.signal(sig, handler)
+        interrupts.restore()
     sys.exit(code)

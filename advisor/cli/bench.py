@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from advisor.catalog import STRATEGIES as CATALOG
+from advisor.cli.interrupts import STOP
 from advisor.cli.options import (
     COUNT,
     MILLISECONDS,
@@ -174,9 +175,9 @@ def bench(
         click.echo(f"server: {target.info().describe()}", err=True)
         with BenchProgress() as progress:
             measured = (
-                run_sweep(target, plan, volumes, on_event=progress.handle)
+                run_sweep(target, plan, volumes, on_event=progress.handle, cancel=STOP)
                 if volumes
-                else run_benchmark(target, plan, on_event=progress.handle)
+                else run_benchmark(target, plan, on_event=progress.handle, cancel=STOP)
             )
     if isinstance(measured, SweepReport):
         from advisor import sweepreport

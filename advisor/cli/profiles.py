@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from advisor.cli.interrupts import STOP
 from advisor.cli.options import dsn_option
 
 
@@ -49,7 +50,7 @@ def rerun(profile_path: str, dsn: str | None, no_chart: bool, update: bool, chec
     with Target.resolve(dsn) as target:
         click.echo(f"server: {target.info().describe()}", err=True)
         with BenchProgress() as progress:
-            new = run_benchmark(target, saved.plan, on_event=progress.handle)
+            new = run_benchmark(target, saved.plan, on_event=progress.handle, cancel=STOP)
     comparisons = compare(saved.report, new)
     if saved.report is None:
         print_report(new, sys.stdout, chart=not no_chart)

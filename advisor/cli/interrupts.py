@@ -1,0 +1,46 @@
+"""Ctrl-C and SIGTERM for the command line: stop the work however busy the process is.
+
+The first signal raises KeyboardInterrupt and also sets `STOP`, the runner's cancel event.
+The exception alone is not enough: when the signal lands inside a weakref callback or a
+`__del__` (SQLAlchemy has both), Python reports it as "Exception ignored" and carries on;
+the event then stops the run at its next batch, and that report is kept quiet.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from types import FrameType
+from typing import Any
+
+STOP = threading.Event()
+
+
+class Interrupts:
+    """First Ctrl-C or SIGTERM stops the work; later ones wait for the cleanup to finish."""
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        if STOP.is_set():
+            print("advisor: cleaning up, please wait…", file=sys.stderr, flush=True)
+            return
+        STOP.set()
+        raise KeyboardInterrupt
+
+    def install(self) -> None:
+        """Handle SIGINT and SIGTERM, and keep a swallowed interrupt quiet, until `restore`."""
+        STOP.clear()
+        self._hook = sys.unraisablehook
+        sys.unraisablehook = self._quiet_interrupt
+        self._handlers = [
+            (sig, signal.signal(sig, self)) for sig in (signal.SIGINT, signal.SIGTERM)
+        ]
+
+    def _quiet_interrupt(self, info: Any) -> None:
+        if not (STOP.is_set() and info.exc_type is KeyboardInterrupt):
+            self._hook(info)
+
+    def restore(self) -> None:
+        for sig, handler in self._handlers:
+            signal.signal(sig, handler)
+        sys.unraisablehook = self._hook
