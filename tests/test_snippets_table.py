@@ -4,6 +4,7 @@ types: the rows arrive value for value, upserts update, and the generated ids co
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -117,14 +118,15 @@ VARIANTS = [
 ]
 
 
-def _generated(spec: TableSpec, seed: int) -> list[Row]:
+@functools.cache  # the generator builds a block of 10,000 rows to hand out the first few
+def _generated(spec: TableSpec, seed: int) -> tuple[Row, ...]:
     rows = TableData(spec, seed).rows(0, ROWS)
     names = spec.insert_names
     for column, values in EXISTING.items():
         if column in names:
             k = names.index(column)
             rows = [(*r[:k], values[i % len(values)], *r[k + 1 :]) for i, r in enumerate(rows)]
-    return rows
+    return tuple(rows)
 
 
 def _same_keys(
@@ -217,10 +219,11 @@ def _run(
     code = snippet(strategy, w, table)
     ns = import_snippet(code, tmp)
     function = ns["load_csv" if w.shape is InputShape.CSV else "insert_rows"]
-    first = _generated(spec, seed=1)
+    first = list(_generated(spec, seed=1))
     passes = [first]
     if w.upsert and table.key is not None:
-        passes.append(_same_keys(_generated(spec, seed=2), first, spec, table.key.columns))
+        second = list(_generated(spec, seed=2))
+        passes.append(_same_keys(second, first, spec, table.key.columns))
     returned = []
     for rows in passes:
         data = _input(w, rows, ns, case, target, engine, tmp)
