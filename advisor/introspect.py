@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from advisor.catalog import suggest
 from advisor.errors import InputError
 from advisor.server import SANDBOX_SCHEMA, quote_ident
-from advisor.snippets import SnippetTable, user_table
+from advisor.snippet_table import SnippetTable, user_table
 from advisor.tables import Column, Key, TableSpec
 
 if TYPE_CHECKING:

@@ -27,7 +27,8 @@ from advisor.catalog import ALL_IDS, STRATEGIES, Layer
 from advisor.estimates import Estimate, Estimator, Measurement
 from advisor.purposes import PURPOSE, TRADE_OFFS
 from advisor.recommendation import Alternative, Cadence, Recommendation
-from advisor.snippets import STANDARD_TABLE, SnippetTable, snippet, table_warnings
+from advisor.snippet_table import STANDARD_TABLE, SnippetTable, table_warnings
+from advisor.snippets import snippet
 from advisor.units import format_rate
 from advisor.units import format_seconds as fs
 from advisor.workload import (

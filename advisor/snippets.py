@@ -5,26 +5,25 @@ file) that takes the rows in the workload's shape, converts them only if the str
 another shape, inserts, commits, and returns what the database generated when `returning` is
 asked for.
 
-The table is described by a `SnippetTable`: by default the built-in standard table, which the
-code spells out (it gains what upserts and generated ids need: an identity key and a unique
-email, the conflict target); or a user's table read from the server's catalogs (`advisor
-recommend --table`, see `introspect.snippet_table`), whose column names, types and keys shape
-the code, and which SQLAlchemy reflects rather than the code spelling it out. The tests run
-every variant against a real server, for both kinds.
+The table is described by a `SnippetTable` (see `snippet_table`): by default the built-in
+standard table, which the code spells out (it gains what upserts and generated ids need: an
+identity key and a unique email, the conflict target); or a user's table read from the
+server's catalogs (`advisor recommend --table`), whose column names, types and keys shape the
+code, and which SQLAlchemy reflects rather than the code spelling it out. The tests run every
+variant against a real server, for both kinds.
 """
 
 from __future__ import annotations
 
 import keyword
-import re
 import textwrap
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from advisor.catalog import Layer
 from advisor.errors import InputError
+from advisor.snippet_table import STANDARD_TABLE, SnippetTable
 from advisor.strategies.driver import UNNEST_BATCH
-from advisor.tables import STANDARD, Column, Key, TableSpec
+from advisor.tables import STANDARD, Column
 from advisor.workload import InputShape, Workload
 
 TABLE = STANDARD.name
@@ -83,87 +82,6 @@ _PARSE: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 _INTEGERS = ("smallint", "integer", "bigint")
 _JSON = ("json", "jsonb")
-
-
-@dataclass(frozen=True)
-class Reflection:
-    """A user's table as SQLAlchemy finds it: by name, its definition read from the catalogs."""
-
-    schema: str
-    table: str
-    identity: Key | None  # how the ORM tells rows apart: the primary key, else a unique key
-
-
-@dataclass(frozen=True)
-class SnippetTable:
-    """What a snippet must know of the table it writes to."""
-
-    name: str  # qualified, as SQL (and --table) write it: shop.orders, "Sales"."LineItems"
-    columns: tuple[Column, ...]  # the columns the code may write, in table order
-    returned: tuple[Column, ...]  # what the database fills in: RETURNING brings it back
-    key: Key | None  # the ON CONFLICT target; None when the table has none
-    sql: Mapping[str, str]  # a column name as SQL must write it (quoted when needed)
-    model: str  # the ORM class's name
-    variable: str  # the Core Table's Python name
-    reflection: Reflection | None = None  # None: the built-in table, spelled out in the code
-
-    def insert_columns(self, returning: bool) -> tuple[Column, ...]:
-        """The columns the code writes: when ids come back, the database makes them."""
-        return tuple(c for c in self.columns if not (returning and c in self.returned))
-
-
-STANDARD_TABLE = SnippetTable(
-    name=TABLE,
-    columns=STANDARD.columns,
-    returned=STANDARD.columns[:1],
-    key=Key(f"{TABLE}_email_key", ("email",), "unique constraint"),
-    sql={c.name: c.name for c in STANDARD.columns},
-    model="StandardRow",
-    variable=TABLE,
-)
-
-
-def user_table(spec: TableSpec, quoted: Mapping[str, str]) -> SnippetTable:
-    """A user's table read from the catalogs; `quoted` spells each of its identifiers (schema,
-    table, columns) as PostgreSQL's quote_ident() does."""
-    written = spec.insert_columns
-    names = {c.name for c in written}
-    return SnippetTable(
-        name=f"{quoted[spec.schema]}.{quoted[spec.name]}",
-        columns=written,
-        returned=tuple(c for c in spec.columns if c.db_generated),
-        key=next((k for k in spec.keys if names.issuperset(k.columns)), None),
-        sql={c.name: quoted[c.name] for c in spec.columns},
-        model=_class_name(spec.name),
-        variable="table",  # fixed: a name taken from the table could shadow the code's own
-        reflection=Reflection(spec.schema, spec.name, spec.keys[0] if spec.keys else None),
-    )
-
-
-def _class_name(table: str) -> str:
-    """orders -> OrdersRow, "line items" -> LineItemsRow: the suffix keeps it clear of every
-    name the code imports (a table called "session" must not hide Session)."""
-    words = re.findall(r"[^\W_]+", table)
-    name = "".join(w[:1].upper() + w[1:] for w in words) + "Row"
-    return name if name.isidentifier() else f"Table{name}"
-
-
-def table_warnings(table: SnippetTable, w: Workload, layer: Layer) -> list[str]:
-    """What the table itself keeps the snippet from doing as the answers ask."""
-    out = []
-    if w.upsert and table.key is None:
-        out.append(
-            f"upsert: {table.name} has no primary key or unique constraint on the columns the "
-            "code writes, so ON CONFLICT cannot tell an existing row from a new one; the "
-            f"snippet inserts without it. Add one (ALTER TABLE {table.name} ADD UNIQUE (...)) "
-            "and ask again."
-        )
-    if layer is Layer.ORM and table.reflection and table.reflection.identity is None:
-        out.append(
-            f"The ORM maps only tables with a primary key (or a unique key in its place), and "
-            f"{table.name} has neither: add one, or use core_execute (Core needs no key)."
-        )
-    return out
 
 
 def py_str(text: str) -> str:
@@ -242,7 +160,7 @@ class _Code:
             ]
         # Like the standard table's DDL: what the code writes, even where it never names
         # the columns (a reflected ORM class fed objects).
-        lines = _comment(f"Written for {table.name}, as its catalogs describe it. It writes:")
+        lines = _comment(f"Written for {table.name}, as its catalogs describe it. The code writes:")
         lines += [
             f"#   {table.sql[c.name]} {c.type}{'' if c.nullable else ' NOT NULL'}"
             for c in self.columns
@@ -262,10 +180,11 @@ class _Code:
         return lines
 
     def render(self, function: list[str]) -> str:
+        order = sorted(self.imports, key=lambda m: (bool(self.imports[m]), m))  # as isort
         groups = [
             "\n".join(
                 _import_line(module, self.imports[module])
-                for module in sorted(self.imports)
+                for module in order
                 if (module.split(".")[0] in _STDLIB) is stdlib
             )
             for stdlib in (True, False)
@@ -406,8 +325,7 @@ class _Code:
             return []
         self.need("psycopg.types.json", "JsonbDumper")
         return [
-            f"{indent}# psycopg sends a dict as JSON only when told to (json columns take",
-            f"{indent}# jsonb as well)",
+            f"{indent}# dicts go to JSON columns as jsonb (psycopg adapts no dict by itself)",
             f"{indent}cur.adapters.register_dumper(dict, JsonbDumper)",
         ]
 

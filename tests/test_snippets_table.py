@@ -22,7 +22,8 @@ from advisor.errors import InputError
 from advisor.introspect import read_table, snippet_table
 from advisor.rules import recommend
 from advisor.server import Target, quote_ident
-from advisor.snippets import SnippetTable, snippet
+from advisor.snippet_table import SnippetTable
+from advisor.snippets import snippet
 from advisor.strategies.adapt import driver_row
 from advisor.tables import TableSpec
 from advisor.typegen import TableData

@@ -12,7 +12,7 @@ from advisor.errors import InputError
 from advisor.workload import QUESTION_BY_KEY, Workload
 
 if TYPE_CHECKING:
-    from advisor.snippets import SnippetTable
+    from advisor.snippet_table import SnippetTable
 
 
 def _help(key: str) -> str:
@@ -167,7 +167,7 @@ def _snippet_table(name: str | None, dsn: str | None) -> SnippetTable:
     the server named by --dsn (or the environment) describe it."""
     from advisor.introspect import snippet_table
     from advisor.server import Target
-    from advisor.snippets import STANDARD_TABLE
+    from advisor.snippet_table import STANDARD_TABLE
 
     if name is None:
         return STANDARD_TABLE
