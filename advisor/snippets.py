@@ -345,6 +345,7 @@ def parse_array(text: str, item: Callable[[str], Any] = str) -> list[Any]:
     ]'''
 
 
+# TEXT stands for the lines that make a value text, for the element types the table has.
 _ARRAY_LITERAL = r'''def array_literal(values: list[Any] | None) -> str | None:
     """A list as PostgreSQL array text: {a,"b c",NULL}."""
     if values is None:
