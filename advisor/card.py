@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from advisor.recommendation import Recommendation
+from advisor.tables import STANDARD
 from advisor.units import format_seconds
 
 PIPE_WIDTH = 80  # a file or a pipe gets 80 columns: long text wraps, it is never cut
@@ -40,6 +41,7 @@ def card_blocks(rec: Recommendation) -> list[RenderableType]:
             ),
             ("Figures", rec.estimate_source),
             ("Workload", _workload_line(rec)),
+            *([("Table", rec.table)] if rec.table != STANDARD.name else []),
         ]
     )
     head.columns[0].style = "bold"

@@ -1,8 +1,10 @@
-"""A user's table, read from the server's catalogs, and the clone the benchmark writes to.
+"""A user's table, read from the server's catalogs: the clone the benchmark writes to, and
+the table a recommendation's snippet is written for.
 
 `describe_table` turns `schema.name` into a `TableSpec`: columns with their types as
 `format_type()` prints them, NOT NULL, defaults, enum labels, identity, serial and generated
-columns, and the columns of unique indexes. A name is resolved as SQL resolves it
+columns, the columns of unique indexes, and the keys ON CONFLICT can name (primary key first);
+`snippet_table` adds how SQL must spell each identifier. A name is resolved as SQL resolves it
 (`to_regclass`): quoted parts keep their case, and a name without a schema follows the
 connection's search_path, normally `public`.
 
@@ -21,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 from advisor.catalog import suggest
 from advisor.errors import InputError
 from advisor.server import SANDBOX_SCHEMA, quote_ident
-from advisor.tables import Column, TableSpec
+from advisor.snippet_table import SnippetTable, user_table
+from advisor.tables import Column, Key, TableSpec
 
 if TYPE_CHECKING:
     import psycopg
@@ -74,6 +77,24 @@ WHERE a.attrelid = %s AND a.attnum > 0 AND NOT a.attisdropped
 ORDER BY a.attnum
 """
 
+# The keys ON CONFLICT (columns) can infer: valid, not deferrable, no predicate, no expression;
+# the primary key first, then unique constraints, then plain unique indexes, oldest first.
+_KEYS_SQL = """
+SELECT coalesce(con.conname, ic.relname), i.indisprimary, con.conname IS NOT NULL,
+       ARRAY(SELECT a.attname
+             FROM unnest(i.indkey::int2[]) WITH ORDINALITY AS k(attnum, n)
+             JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+             WHERE k.n <= i.indnkeyatts
+             ORDER BY k.n)
+FROM pg_index i
+JOIN pg_class ic ON ic.oid = i.indexrelid
+LEFT JOIN pg_constraint con
+       ON con.conrelid = i.indrelid AND con.conindid = i.indexrelid AND con.contype IN ('p', 'u')
+WHERE i.indrelid = %s AND i.indisunique AND i.indisvalid AND i.indimmediate
+  AND i.indpred IS NULL AND NOT 0 = ANY (i.indkey::int2[])
+ORDER BY i.indisprimary DESC, con.conname IS NULL, i.indexrelid
+"""
+
 _COUNTS_SQL = """
 SELECT (SELECT count(*) FROM pg_constraint WHERE conrelid = %(oid)s AND contype = 'c'),
        (SELECT count(*) FROM pg_index WHERE indrelid = %(oid)s),
@@ -81,6 +102,19 @@ SELECT (SELECT count(*) FROM pg_constraint WHERE conrelid = %(oid)s AND contype 
        (SELECT count(*) FROM pg_trigger WHERE tgrelid = %(oid)s AND NOT tgisinternal),
        current_setting('server_version_num')::int
 """
+
+
+def snippet_table(target: Target, name: str) -> SnippetTable:
+    """The table `name` as `advisor recommend --table` writes code for it. The session is
+    read-only: nothing but the catalogs is read, and nothing can be written."""
+    with target.connect(autocommit=True) as conn:
+        conn.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+        spec = read_table(conn, name)
+        identifiers = [spec.schema, spec.name, *(c.name for c in spec.columns)]
+        quoted = conn.execute(  # the server's own rules: case, characters, its keywords
+            "SELECT n, quote_ident(n) FROM unnest(%s::text[]) AS n", (identifiers,)
+        ).fetchall()
+    return user_table(spec, {str(n): str(q) for n, q in quoted})
 
 
 def describe_table(target: Target, name: str) -> TableSpec:
@@ -154,6 +188,16 @@ def read_table(conn: psycopg.Connection[Any], name: str) -> TableSpec:
         create_sql="; ".join(statements),
         source=source,
         notes=tuple(notes),
+        schema=schema,
+        keys=_keys(conn, oid),
+    )
+
+
+def _keys(conn: psycopg.Connection[Any], oid: int) -> tuple[Key, ...]:
+    kinds = {(True, True): "primary key", (False, True): "unique constraint"}
+    return tuple(
+        Key(str(name), tuple(columns), kinds.get((primary, constraint), "unique index"))
+        for name, primary, constraint, columns in conn.execute(_KEYS_SQL, (oid,))
     )
 
 

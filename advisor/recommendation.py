@@ -12,6 +12,7 @@ from typing import Any
 
 from advisor.catalog import STRATEGIES, Layer
 from advisor.errors import InputError
+from advisor.tables import STANDARD
 from advisor.workload import Workload
 
 
@@ -54,6 +55,7 @@ class Recommendation:
     estimate_source: str
     per_year: Cadence
     snippet: str
+    table: str = STANDARD.name  # what the snippet writes to: --table, or the standard table
 
     @property
     def title(self) -> str:
@@ -72,6 +74,7 @@ class Recommendation:
             "per_year": {k: v for k, v in asdict(self.per_year).items() if v is not None},
             "alternatives": [asdict(a) | {"layer": a.layer.value} for a in self.alternatives],
             "snippet": self.snippet,
+            "table": self.table,
             "workload": self.workload.to_dict(),
         }
 
@@ -91,6 +94,7 @@ class Recommendation:
                 estimate_source=str(data["estimate_source"]),
                 per_year=Cadence(**data["per_year"]),
                 snippet=str(data["snippet"]),
+                table=str(data.get("table", STANDARD.name)),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(f"invalid recommendation ({type(exc).__name__}: {exc})") from None

@@ -27,6 +27,7 @@ from advisor.catalog import ALL_IDS, STRATEGIES, Layer
 from advisor.estimates import Estimate, Estimator, Measurement
 from advisor.purposes import PURPOSE, TRADE_OFFS
 from advisor.recommendation import Alternative, Cadence, Recommendation
+from advisor.snippet_table import STANDARD_TABLE, SnippetTable, table_warnings
 from advisor.snippets import snippet
 from advisor.units import format_rate
 from advisor.units import format_seconds as fs
@@ -60,8 +61,13 @@ CLARITY = (
 LAYERS = (Layer.ORM, Layer.CORE, Layer.DRIVER)
 
 
-def recommend(workload: Workload, measured: Sequence[Measurement] | None = None) -> Recommendation:
-    """The advice for `workload`, estimated from reference figures or the user's bench."""
+def recommend(
+    workload: Workload,
+    measured: Sequence[Measurement] | None = None,
+    table: SnippetTable = STANDARD_TABLE,
+) -> Recommendation:
+    """The advice for `workload`, estimated from reference figures or the user's bench, with
+    a snippet written for `table` (what the table cannot do is added to the warnings)."""
     estimator = Estimator(measured or ())
     decider = _Decider(workload, estimator)
     pick = decider.choose()
@@ -76,12 +82,15 @@ def recommend(workload: Workload, measured: Sequence[Measurement] | None = None)
         strategy=pick,
         reasons=tuple(decider.reasons),
         trade_offs=TRADE_OFFS[pick],
-        warnings=tuple(_warnings(decider, pick)),
+        warnings=tuple(
+            _warnings(decider, pick) + table_warnings(table, workload, STRATEGIES[pick].layer)
+        ),
         alternatives=tuple(_alternatives(decider, pick)),
         estimate_s=estimate.seconds,
         estimate_source=estimator.source,
         per_year=_cadence(workload, estimate),
-        snippet=snippet(pick, workload),
+        snippet=snippet(pick, workload, table),
+        table=table.name,
     )
 
 

@@ -1,19 +1,29 @@
-"""Short, runnable Python for a strategy, written for the standard table and the user's answers.
+"""Short, runnable Python for a strategy, written for a table and the user's answers.
 
 Each snippet defines `insert_rows(engine_or_conn, rows)` (or `load_csv(conn, path)` for a CSV
 file) that takes the rows in the workload's shape, converts them only if the strategy needs
-another shape, inserts, commits, and returns the generated ids when `returning` is asked for.
-The standard table gains what upserts and generated ids need: an identity key and a unique
-email (the conflict target). The tests run every variant against a real server.
+another shape, inserts, commits, and returns what the database generated when `returning` is
+asked for.
+
+The table is described by a `SnippetTable` (see `snippet_table`): by default the built-in
+standard table, which the code spells out (it gains what upserts and generated ids need: an
+identity key and a unique email, the conflict target); or a user's table read from the
+server's catalogs (`advisor recommend --table`), whose column names, types and keys shape the
+code, and which SQLAlchemy reflects rather than the code spelling it out. The tests run every
+variant against a real server, for both kinds.
 """
 
 from __future__ import annotations
 
+import keyword
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from advisor.errors import InputError
+from advisor.snippet_table import STANDARD_TABLE, SnippetTable
 from advisor.strategies.driver import UNNEST_BATCH
-from advisor.tables import STANDARD
+from advisor.tables import STANDARD, Column
 from advisor.workload import InputShape, Workload
 
 TABLE = STANDARD.name
@@ -24,16 +34,6 @@ TABLE_DDL = f"""CREATE TABLE {TABLE} (
     score double precision,
     active boolean NOT NULL,
     created_at timestamptz NOT NULL)"""
-CONFLICT_KEY = "email"
-PARSE = {  # a CSV field (text) as the Python value its column takes
-    "id": 'int(rec["id"])',
-    "name": 'rec["name"]',
-    "email": 'rec["email"]',
-    "score": 'float(rec["score"]) if rec["score"] else None',
-    "active": 'rec["active"].lower() in ("t", "true", "1")',
-    "created_at": 'datetime.fromisoformat(rec["created_at"])',
-}
-COLUMN_TYPES = {c.name: c.type for c in STANDARD.columns}
 
 _ORM_MODEL = f'''class Base(DeclarativeBase):
     pass
@@ -60,55 +60,154 @@ _CORE_TABLE = f'''{TABLE} = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
 )'''
 
+# A CSV field as PostgreSQL writes it (COPY ... TO ... CSV) turned into the value its column
+# takes: an expression on the field's text, and the import it needs. Types not listed (text,
+# varchar, char, enums) are the text itself.
+_PARSE: dict[str, tuple[str, tuple[str, ...]]] = {
+    "smallint": ("int({})", ()),
+    "integer": ("int({})", ()),
+    "bigint": ("int({})", ()),
+    "numeric": ("Decimal({})", ("decimal", "Decimal")),
+    "real": ("float({})", ()),
+    "double precision": ("float({})", ()),
+    "boolean": ('{}.lower() in ("t", "true", "1")', ()),
+    "date": ("date.fromisoformat({})", ("datetime", "date")),
+    "time without time zone": ("time.fromisoformat({})", ("datetime", "time")),
+    "timestamp without time zone": ("datetime.fromisoformat({})", ("datetime", "datetime")),
+    "timestamp with time zone": ("datetime.fromisoformat({})", ("datetime", "datetime")),
+    "uuid": ("UUID({})", ("uuid", "UUID")),
+    "json": ("json.loads({})", ("json",)),
+    "jsonb": ("json.loads({})", ("json",)),
+    "bytea": ("bytes.fromhex({}[2:])", ()),  # written as \x and hex digits
+}
+_INTEGERS = ("smallint", "integer", "bigint")
+_JSON = ("json", "jsonb")
+
+
+def py_str(text: str) -> str:
+    """`text` as a Python string literal, in double quotes unless that needs more escapes."""
+    literal = repr(text)
+    return f'"{literal[1:-1]}"' if literal[0] == "'" and '"' not in text else literal
+
+
+def _attribute(owner: str, name: str) -> str:
+    """`obj.name`, or `getattr(obj, "odd name")` when the name is not an identifier."""
+    if name.isidentifier() and not keyword.iskeyword(name):
+        return f"{owner}.{name}"
+    return f"getattr({owner}, {py_str(name)})"
+
+
+def _comment(text: str, indent: str = "") -> list[str]:
+    return textwrap.wrap(text, 79, initial_indent=f"{indent}# ", subsequent_indent=f"{indent}# ")
+
+
+def _and(names: Sequence[str]) -> str:
+    return ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
+
 
 @dataclass
 class _Code:
     """A snippet being assembled: imports, module-level blocks, one function."""
 
     w: Workload
-    columns: tuple[str, ...]
+    table: SnippetTable
     imports: dict[str, set[str]] = field(default_factory=dict)  # module -> names ("" = import)
     blocks: list[str] = field(default_factory=list)
 
     @property
+    def columns(self) -> tuple[Column, ...]:
+        return self.table.insert_columns(self.w.returning)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def sql_names(self) -> tuple[str, ...]:
+        return tuple(self.table.sql[n] for n in self.names)
+
+    @property
+    def upsert(self) -> bool:
+        """ON CONFLICT as asked, when the table has a key to detect conflicts by."""
+        return self.w.upsert and self.table.key is not None
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return self.table.key.columns if self.table.key else ()
+
+    @property
     def update_columns(self) -> tuple[str, ...]:
-        return tuple(c for c in self.columns if c not in ("id", CONFLICT_KEY))
+        returned = {c.name for c in self.table.returned}
+        rest = tuple(n for n in self.names if n not in returned and n not in self.key)
+        # Only key columns written: "updating" them to the same values keeps RETURNING
+        # working for existing rows, which DO NOTHING would not return.
+        return rest or self.key
+
+    @property
+    def returned(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.table.returned)
 
     def need(self, module: str, *names: str) -> None:
         """`need("csv")` for `import csv`; `need("typing", "Any")` for `from typing import Any`."""
         self.imports.setdefault(module, set()).update(names)
 
+    def header(self) -> list[str]:
+        table = self.table
+        if table.reflection is None:
+            return [
+                "# The standard table, as this snippet expects it:",
+                *(f"#   {line}" for line in TABLE_DDL.splitlines()),
+            ]
+        # Like the standard table's DDL: what the code writes, even where it never names
+        # the columns (a reflected ORM class fed objects).
+        lines = _comment(f"Written for {table.name}, as its catalogs describe it. The code writes:")
+        lines += [
+            f"#   {table.sql[c.name]} {c.type}{'' if c.nullable else ' NOT NULL'}"
+            for c in self.columns
+        ]
+        filled = [table.sql[n] for n in self.returned]
+        if filled:
+            lines += _comment(f"and the database fills in {_and(filled)}.")
+        if self.upsert and table.key is not None:
+            key = ", ".join(table.sql[n] for n in table.key.columns)
+            lines += _comment(f"ON CONFLICT ({key}): the {table.key.kind} {table.key.name}.")
+        elif self.w.upsert:
+            lines += _comment(
+                f"No ON CONFLICT: {table.name} has no primary key or unique constraint on the "
+                "columns written here, so nothing tells an existing row from a new one. Add "
+                f"one (ALTER TABLE {table.name} ADD UNIQUE (...)), then ask again."
+            )
+        return lines
+
     def render(self, function: list[str]) -> str:
-        header = ["# The standard table, as this snippet expects it:"]
-        header += [f"#   {line}" for line in TABLE_DDL.splitlines()]
+        order = sorted(self.imports, key=lambda m: (bool(self.imports[m]), m))  # as isort
         groups = [
             "\n".join(
                 _import_line(module, self.imports[module])
-                for module in sorted(self.imports)
+                for module in order
                 if (module.split(".")[0] in _STDLIB) is stdlib
             )
             for stdlib in (True, False)
         ]
-        top = "\n\n".join(p for p in ["\n".join(header), *groups] if p)
+        top = "\n\n".join(p for p in ["\n".join(self.header()), *groups] if p)
         return "\n\n\n".join([top, *self.blocks, "\n".join(function)]) + "\n"
 
     # --- pieces shared by several strategies ------------------------------------------
 
     def tuple_constant(self, name: str, values: tuple[str, ...]) -> None:
-        quoted = [f'"{v}"' for v in values]
-        line = f"{name} = ({', '.join(quoted)})"
+        quoted = [py_str(v) for v in values]
+        line = f"{name} = ({', '.join(quoted)}{',' if len(quoted) == 1 else ''})"
         if len(line) > 79:  # one value per line, as a formatter would
             line = f"{name} = (\n" + "".join(f"    {q},\n" for q in quoted) + ")"
         self.blocks.append(line)
 
     def columns_constant(self) -> None:
-        self.tuple_constant("COLUMNS", self.columns)
+        self.tuple_constant("COLUMNS", self.names)
 
     def csv_parser(self) -> None:
         self.need("csv")
-        self.need("datetime", "datetime")
         self.need("typing", "Any")
-        body = [f'        "{c}": {PARSE[c]},' for c in self.columns]
+        body = [line for c in self.columns for line in _dict_entry(c.name, self.parse(c))]
         self.blocks.append(
             "\n".join(
                 [
@@ -121,26 +220,71 @@ class _Code:
             )
         )
 
+    def parse(self, column: Column) -> list[str]:
+        """The value of `column` from its CSV field: [value] or [value, "if ...", "else ..."]."""
+        text = f"rec[{py_str(column.name)}]"
+        template, imports = _PARSE.get(column.base_type, ("{}", ()))
+        if imports:
+            self.need(*imports)
+        if column.is_array:
+            self.array_parser()
+            item = "" if template == "{}" else f", {_callable(template)}"
+            value = f"parse_array({text}{item})"
+        else:
+            value = template.format(text)
+        if not column.nullable:
+            return [value]
+        if value == text:  # an empty field is NULL, as COPY reads it
+            return [f"{text} or None"]
+        return [value, f"if {text}", "else None"]
+
+    def array_parser(self) -> None:
+        if _PARSE_ARRAY in self.blocks:
+            return
+        self.need("re")
+        self.need("collections.abc", "Callable")
+        self.need("typing", "Any")
+        self.blocks.append(_PARSE_ARRAY)
+
     def sql_constant(self, name: str, lines: list[str], comment: str = "") -> None:
-        quoted = "\n".join(f'    "{line}"' for line in lines)
+        quoted = "\n".join(f"    {py_str(line)}" for line in lines)
         above = f"# {comment}\n" if comment else ""
         self.blocks.append(f"{above}{name} = (\n{quoted}\n)")
 
     def conflict_sql(self) -> list[str]:
-        sets = [f"{c} = excluded.{c}" for c in self.update_columns]
+        sql = self.table.sql
+        sets = [f"{sql[c]} = excluded.{sql[c]}" for c in self.update_columns]
         pairs = [", ".join(sets[i : i + 2]) for i in range(0, len(sets), 2)]
-        lines = [f" ON CONFLICT ({CONFLICT_KEY}) DO UPDATE SET"]
+        lines = [f" ON CONFLICT ({', '.join(sql[c] for c in self.key)}) DO UPDATE SET"]
         lines += [f" {p}," for p in pairs[:-1]] + [f" {pairs[-1]}"]
         return lines
 
+    def returning_sql(self) -> str:
+        return " RETURNING " + ", ".join(self.table.sql[n] for n in self.returned)
+
+    def one_returned(self) -> bool:
+        """One generated column comes back as a list of values; several, as tuples."""
+        return len(self.returned) == 1
+
+    def returns(self) -> str:
+        if not self.w.returning:
+            return "None"
+        if not self.one_returned():
+            self.need("typing", "Any")
+            return "list[tuple[Any, ...]]"
+        if self.table.returned[0].base_type in _INTEGERS:
+            return "list[int]"
+        self.need("typing", "Any")
+        return "list[Any]"
+
     def signature(self, first: str) -> str:
         """`def insert_rows(first, <rows in the workload's shape>) -> ...:`."""
-        returns = "list[int]" if self.w.returning else "None"
+        returns = self.returns()
         shape = self.w.shape
         if shape is InputShape.CSV:
             name, rows = "load_csv", "path: str"
         else:
-            model = "StandardRow" if "sqlalchemy.orm" in self.imports else "Any"
+            model = self.table.model if "sqlalchemy.orm" in self.imports else "Any"
             name, rows = (
                 "insert_rows",
                 {
@@ -175,9 +319,61 @@ class _Code:
         elif self.w.shape is not InputShape.DICTS:
             self.columns_constant()
 
+    def json_dumper(self, indent: str) -> list[str]:
+        """Lines that let psycopg send dicts to JSON columns; none when there are none."""
+        if not any(c.base_type in _JSON for c in self.columns):
+            return []
+        self.need("psycopg.types.json", "JsonbDumper")
+        return [
+            f"{indent}# dicts go to JSON columns as jsonb (psycopg adapts no dict by itself)",
+            f"{indent}cur.adapters.register_dumper(dict, JsonbDumper)",
+        ]
 
-_STDLIB = {"csv", "datetime", "operator", "typing"}
+
+_STDLIB = {"collections", "csv", "datetime", "decimal", "json", "operator", "re", "typing", "uuid"}
 SQL_WIDTH = 72  # a SQL fragment line: with its indent and quotes, the code stays in 79
+
+_PARSE_ARRAY = r'''ARRAY_ITEM = re.compile(r'"((?:[^"\\]|\\.)*)"|([^,]+)')  # "quoted" or bare
+ESCAPE = re.compile(r"\\(.)")
+
+
+def parse_array(text: str, item: Callable[[str], Any] = str) -> list[Any]:
+    """A one-dimensional array as PostgreSQL writes it: {a,"b c",NULL}."""
+    return [
+        None if bare == "NULL" else item(bare or ESCAPE.sub(r"\1", quoted))
+        for quoted, bare in ARRAY_ITEM.findall(text[1:-1])
+    ]'''
+
+
+# TEXT stands for the lines that make a value text, for the element types the table has.
+_ARRAY_LITERAL = r'''def array_literal(values: list[Any] | None) -> str | None:
+    """A list as PostgreSQL array text: {a,"b c",NULL}."""
+    if values is None:
+        return None
+    return "{" + ",".join(map(array_item, values)) + "}"
+
+
+def array_item(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    TEXT
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+'''.rstrip("\n")
+
+
+def _callable(template: str) -> str:
+    """A parse template as a function: `int({})` -> `int`, else `lambda v: ...`."""
+    head = template.removesuffix("({})")
+    return head if head != template and "{}" not in head else f"lambda v: {template.format('v')}"
+
+
+def _dict_entry(key: str, parts: list[str]) -> list[str]:
+    """`"key": value,` in a dict display, wrapped as a formatter would when too long."""
+    line = f"        {py_str(key)}: {' '.join(parts)},"
+    if len(line) <= 79:
+        return [line]
+    inner = [" ".join(parts)] if len(" ".join(parts)) <= 79 - 12 else parts
+    return [f"        {py_str(key)}: (", *(f"            {p}" for p in inner), "        ),"]
 
 
 def sql_lines(head: str, items: Sequence[str], tail: str) -> list[str]:
@@ -203,26 +399,88 @@ def _import_line(module: str, names: set[str]) -> str:
     return f"from {module} import (\n{inner})"
 
 
-def snippet(strategy: str, workload: Workload) -> str:
-    """The code of `strategy` for this workload (any recommendable strategy)."""
-    columns = tuple(n for n in STANDARD.insert_names if not (workload.returning and n == "id"))
-    code = _Code(workload, columns)
-    return BUILDERS[strategy](code)
+def snippet(strategy: str, workload: Workload, table: SnippetTable = STANDARD_TABLE) -> str:
+    """The code of `strategy` for this workload (any recommendable strategy) and table."""
+    if workload.returning and not table.returned:
+        raise InputError(
+            f"--returning: the database fills in no column of {table.name} (no identity, "
+            "serial or generated column), so there are no ids to return"
+        )
+    return BUILDERS[strategy](_Code(workload, table))
 
 
 # --- SQLAlchemy ---------------------------------------------------------------------------
 
 
-def _orm_model(code: _Code) -> None:
-    code.need("datetime", "datetime")
-    code.need("sqlalchemy", "BigInteger", "DateTime", "Engine", "Identity")
-    code.need("sqlalchemy.orm", "DeclarativeBase", "Mapped", "Session", "mapped_column")
-    code.blocks.append(_ORM_MODEL)
+def _json_none_as_null(code: _Code, metadata: str) -> None:
+    """A reflection hook: SQLAlchemy would store None in a JSON column as JSON null."""
+    if not any(c.base_type in _JSON for c in code.columns):
+        return
+    code.need("sqlalchemy", "JSON", "event")
+    code.need("typing", "Any")
+    code.blocks.append(
+        "\n".join(
+            [
+                f'@event.listens_for({metadata}, "column_reflect")',
+                "def none_as_null(inspector: Any, table: Any, column: dict[str, Any]) -> None:",
+                '    """Store None in a JSON column as SQL NULL, not as JSON null."""',
+                '    json = getattr(column["type"], "item_type", column["type"])  # arrays too',
+                "    if isinstance(json, JSON):",
+                "        json.none_as_null = True",
+            ]
+        )
+    )
+
+
+def _orm_model(code: _Code) -> list[str]:
+    """The mapped class; the lines the function starts with to have it mapped."""
+    code.need("sqlalchemy", "Engine")
+    code.need("sqlalchemy.orm", "DeclarativeBase", "Session")
+    reflection = code.table.reflection
+    if reflection is None:
+        code.need("datetime", "datetime")
+        code.need("sqlalchemy", "BigInteger", "DateTime", "Identity")
+        code.need("sqlalchemy.orm", "Mapped", "mapped_column")
+        code.blocks.append(_ORM_MODEL)
+        return []
+    code.need("sqlalchemy.ext.declarative", "DeferredReflection")
+    code.blocks += [
+        "class Base(DeclarativeBase):\n    pass",
+        "class Reflected(DeferredReflection):\n    __abstract__ = True",
+    ]
+    _json_none_as_null(code, "Base.metadata")
+    model = [f"class {code.table.model}(Reflected, Base):"]
+    model += _comment(
+        "Mapped from the database's own description by Reflected.prepare(engine): "
+        "call it once before creating objects (insert_rows does, too).",
+        "    ",
+    )
+    model += [
+        f"    __tablename__ = {py_str(reflection.table)}",
+        f'    __table_args__ = {{"schema": {py_str(reflection.schema)}}}',
+    ]
+    identity = reflection.identity
+    if identity is not None and identity.kind != "primary key":
+        model += _comment(
+            f"No primary key: the ORM tells rows apart by the {identity.kind} "
+            f"{identity.name} instead.",
+            "    ",
+        )
+        keys = ", ".join(py_str(c) for c in identity.columns)
+        model.append(f'    __mapper_args__ = {{"primary_key": [{keys}]}}')
+    elif identity is None:
+        model += _comment(
+            f"{code.table.name} has no primary key or unique key: the ORM cannot map it "
+            "until one is added.",
+            "    ",
+        )
+    code.blocks.append("\n".join(model))
+    return ["    Reflected.prepare(engine)  # maps the class on the first call only"]
 
 
 def _upsert_statement(code: _Code, target: str, indent: str = "    ") -> list[str]:
     """Lines building `stmt`: a plain insert, or PostgreSQL's insert with ON CONFLICT."""
-    if not code.w.upsert:
+    if not code.upsert:
         code.need("sqlalchemy", "insert")
         return [f"{indent}stmt = insert({target})"]
     code.need("sqlalchemy.dialects.postgresql", "insert")
@@ -230,32 +488,45 @@ def _upsert_statement(code: _Code, target: str, indent: str = "    ") -> list[st
     return [
         f"{indent}stmt = insert({target})",
         f"{indent}stmt = stmt.on_conflict_do_update(",
-        f'{indent}    index_elements=["{CONFLICT_KEY}"],',
+        f"{indent}    index_elements=[{', '.join(py_str(c) for c in code.key)}],",
         f"{indent}    set_={{c: stmt.excluded[c] for c in UPDATE_COLUMNS}},",
         f"{indent})",
     ]
 
 
+def _returning_statement(code: _Code, columns: list[str], indent: str) -> str:
+    line = f"{indent}stmt = stmt.returning({', '.join(columns)}, sort_by_parameter_order=True)"
+    if len(line) <= 79:
+        return line
+    return (
+        f"{indent}stmt = stmt.returning(\n{indent}    {', '.join(columns)},\n"
+        f"{indent}    sort_by_parameter_order=True,\n{indent})"
+    )
+
+
 def orm_add_all(code: _Code) -> str:
-    _orm_model(code)
+    prepare = _orm_model(code)
+    model = code.table.model
     shape = code.w.shape
-    fn = [code.signature("engine: Engine")]
+    fn = [code.signature("engine: Engine"), *prepare]
     if shape is InputShape.CSV:
         code.csv_parser()
         fn += [
             '    with open(path, newline="") as f:',
-            "        objs = [StandardRow(**parse_row(rec)) for rec in csv.DictReader(f)]",
+            f"        objs = [{model}(**parse_row(rec)) for rec in csv.DictReader(f)]",
         ]
     elif shape is InputShape.DICTS:
-        fn.append("    objs = [StandardRow(**row) for row in rows]")
+        fn.append(f"    objs = [{model}(**row) for row in rows]")
     elif shape is InputShape.TUPLES:
         code.columns_constant()
-        fn.append("    objs = [StandardRow(**dict(zip(COLUMNS, row))) for row in rows]")
+        fn.append(f"    objs = [{model}(**dict(zip(COLUMNS, row))) for row in rows]")
     fn += ["    with Session(engine) as session:", "        session.add_all(objs)"]
     if code.w.returning:
+        values = [_attribute("obj", n) for n in code.returned]
+        value = values[0] if code.one_returned() else f"({', '.join(values)})"
         fn += [
             "        session.flush()  # INSERT ... RETURNING fills in the generated ids",
-            "        ids = [obj.id for obj in objs]",
+            f"        ids = [{value} for obj in objs]",
             "        session.commit()",
             "    return ids",
         ]
@@ -265,39 +536,61 @@ def orm_add_all(code: _Code) -> str:
 
 
 def orm_bulk_insert(code: _Code) -> str:
-    _orm_model(code)
+    prepare = _orm_model(code)
+    model = code.table.model
     code.shape_helpers()
-    fn = [code.signature("engine: Engine"), *code.as_dicts()]
-    fn += _upsert_statement(code, "StandardRow")
+    fn = [code.signature("engine: Engine"), *prepare, *code.as_dicts()]
+    fn += _upsert_statement(code, model)
     fn.append("    with Session(engine) as session:")
     if code.w.returning:
-        fn += [
-            "        stmt = stmt.returning(StandardRow.id, sort_by_parameter_order=True)",
-            "        ids = list(session.scalars(stmt, rows))",
-            "        session.commit()",
-            "    return ids",
-        ]
+        columns = [_attribute(model, n) for n in code.returned]
+        fn.append(_returning_statement(code, columns, "        "))
+        if code.one_returned():
+            fn.append("        ids = list(session.scalars(stmt, rows))")
+        else:
+            fn.append("        ids = [tuple(row) for row in session.execute(stmt, rows)]")
+        fn += ["        session.commit()", "    return ids"]
     else:
         fn += ["        session.execute(stmt, rows)", "        session.commit()"]
     return code.render(fn)
 
 
+def _core_table(code: _Code) -> list[str]:
+    """The Table: spelled out for the standard one, reflected for a user's (on the first call;
+    the MetaData keeps it for the next ones). Returns the function's lines that get it."""
+    reflection = code.table.reflection
+    if reflection is None:
+        code.need(
+            "sqlalchemy",
+            *("BigInteger", "Boolean", "Column", "DateTime", "Double", "Engine", "Identity"),
+            *("MetaData", "Table", "Text"),
+        )
+        code.blocks.append(_CORE_TABLE)
+        return []
+    code.need("sqlalchemy", "Engine", "MetaData", "Table")
+    code.blocks.append("metadata = MetaData()")
+    _json_none_as_null(code, "metadata")
+    args = f"{py_str(reflection.table)}, metadata, schema={py_str(reflection.schema)}"
+    line = f"    table = Table({args}, autoload_with=engine)"
+    if len(line) > 79:
+        line = f"    table = Table(\n        {args}, autoload_with=engine\n    )"
+    return ["    # Columns and types as the database describes them, read on the first call", line]
+
+
 def core_execute(code: _Code) -> str:
-    code.need(
-        "sqlalchemy",
-        *("BigInteger", "Boolean", "Column", "DateTime", "Double", "Engine", "Identity"),
-        *("MetaData", "Table", "Text"),
-    )
-    code.blocks.append(_CORE_TABLE)
+    get_table = _core_table(code)
+    var = code.table.variable
     code.shape_helpers()
-    fn = [code.signature("engine: Engine"), *code.as_dicts()]
-    fn += _upsert_statement(code, TABLE)
+    fn = [code.signature("engine: Engine"), *get_table, *code.as_dicts()]
+    fn += _upsert_statement(code, var)
     fn.append("    with engine.begin() as conn:")
     if code.w.returning:
-        fn += [
-            f"        stmt = stmt.returning({TABLE}.c.id, sort_by_parameter_order=True)",
-            "        return list(conn.scalars(stmt, rows))",
-        ]
+        columns = [_attribute(f"{var}.c", n) for n in code.returned]
+        fn.append(_returning_statement(code, columns, "        "))
+        if code.one_returned():
+            fn.append("        return list(conn.scalars(stmt, rows))")
+        else:
+            fn.append("        return [tuple(row) for row in conn.execute(stmt, rows)]")
     else:
         fn.append("        conn.execute(stmt, rows)")
     return code.render(fn)
@@ -308,11 +601,11 @@ def core_execute(code: _Code) -> str:
 
 def _insert_sql(code: _Code, values: list[str]) -> None:
     """The SQL constant of an INSERT strategy, with ON CONFLICT and RETURNING as asked."""
-    lines = [*sql_lines(f"INSERT INTO {TABLE} (", code.columns, ")"), *values]
-    if code.w.upsert:
+    lines = [*sql_lines(f"INSERT INTO {code.table.name} (", code.sql_names, ")"), *values]
+    if code.upsert:
         lines += code.conflict_sql()
     if code.w.returning:
-        lines.append(" RETURNING id")
+        lines.append(code.returning_sql())
     code.sql_constant("SQL", lines)
 
 
@@ -328,16 +621,18 @@ def driver_executemany(code: _Code) -> str:
         code.need("operator", "attrgetter")
         code.columns_constant()
         fn.append("    rows = [attrgetter(*COLUMNS)(obj) for obj in objs]")
-    marks = [f"%({c})s" if named else "%s" for c in code.columns]
+    marks = [f"%({c})s" if named else "%s" for c in code.names]
     _insert_sql(code, sql_lines(" VALUES (", marks, ")"))
     if code.w.returning:
+        fn.append("    ids = []")
+    fn += ["    with conn.cursor() as cur:", *code.json_dumper("        ")]
+    if code.w.returning:
+        fetched = "cur.fetchone()[0]" if code.one_returned() else "cur.fetchone()"
         fn += [
-            "    ids = []",
-            "    with conn.cursor() as cur:",
             "        # pipeline mode: all rows go out before any result comes back",
             "        cur.executemany(SQL, rows, returning=True)",
             "        while True:  # one result per row, in input order",
-            "            ids.append(cur.fetchone()[0])",
+            f"            ids.append({fetched})",
             "            if not cur.nextset():",
             "                break",
             "    conn.commit()",
@@ -345,7 +640,6 @@ def driver_executemany(code: _Code) -> str:
         ]
     else:
         fn += [
-            "    with conn.cursor() as cur:",
             "        # pipeline mode: all rows go out before any result comes back",
             "        cur.executemany(SQL, rows)",
             "    conn.commit()",
@@ -353,11 +647,44 @@ def driver_executemany(code: _Code) -> str:
     return code.render(fn)
 
 
+def _copy_type(column: Column) -> str:
+    """The name set_types() knows a column's type by: psycopg's registry has no modifiers."""
+    return column.base_type + ("[]" if column.is_array else "")
+
+
+def _send_as_text(code: _Code) -> list[str]:
+    """Binary COPY of enums and char(n): psycopg has no binary dumper for them, but their
+    binary form is their text, so a str dumper with the type's oid is all it takes."""
+    names = sorted({c.base_type for c in code.columns if c.is_enum or c.base_type == "character"})
+    if not names:
+        return []
+    code.need("psycopg.types", "TypeInfo")
+    code.need("psycopg.types.string", "StrBinaryDumper")
+    code.tuple_constant("AS_TEXT", tuple(names))
+    code.blocks.append(
+        "\n".join(
+            [
+                "def send_as_text(conn: psycopg.Connection) -> None:",
+                '    """Let binary COPY send str values to the AS_TEXT types (an enum label',
+                '    or a char(n) code is sent as its text, which is its binary form)."""',
+                "    for name in AS_TEXT:",
+                "        info = TypeInfo.fetch(conn, name)",
+                "        info.register(conn)  # set_types() now knows name and name[]",
+                '        oid = {"oid": info.oid}',
+                '        dumper = type("TextDumper", (StrBinaryDumper,), oid)',
+                "        conn.adapters.register_dumper(None, dumper)  # for set_types() only",
+            ]
+        )
+    )
+    return ["    send_as_text(conn)"]
+
+
 def _copy_rows(code: _Code, options: str, set_types: bool) -> str:
     """COPY ... FROM STDIN fed row by row with write_row."""
     code.need("psycopg")
     code.sql_constant(
-        "COPY", [*sql_lines(f"COPY {TABLE} (", code.columns, ")"), f" FROM STDIN{options}"]
+        "COPY",
+        [*sql_lines(f"COPY {code.table.name} (", code.sql_names, ")"), f" FROM STDIN{options}"],
     )
     shape = code.w.shape
     fn = [code.signature("conn: psycopg.Connection")]
@@ -369,10 +696,14 @@ def _copy_rows(code: _Code, options: str, set_types: bool) -> str:
         code.need("operator", getter)
         code.columns_constant()
         fn.append(f"    get = {getter}(*COLUMNS)")
+    if set_types:
+        fn += _send_as_text(code)
     fn.append("    with conn.cursor() as cur, cur.copy(COPY) as copy:")
     if set_types:
-        code.tuple_constant("TYPES", tuple(COLUMN_TYPES[c] for c in code.columns))
+        code.tuple_constant("TYPES", tuple(_copy_type(c) for c in code.columns))
         fn.append("        copy.set_types(TYPES)  # binary COPY sends exact types, no casts")
+    else:
+        fn += code.json_dumper("        ")
     item = "obj" if shape is InputShape.OBJECTS else "row"
     fn += [
         f"        for {item} in {source}:",
@@ -385,11 +716,14 @@ def _copy_rows(code: _Code, options: str, set_types: bool) -> str:
 def _copy_csv(code: _Code) -> str:
     """COPY the CSV file as it is; through a staging table for ON CONFLICT or RETURNING."""
     code.need("psycopg")
-    staged = code.w.upsert or code.w.returning
-    into = "staging" if staged else TABLE
+    staged = code.upsert or code.w.returning
+    into = "staging" if staged else code.table.name
     code.sql_constant(
         "COPY",
-        [*sql_lines(f"COPY {into} (", code.columns, ")"), " FROM STDIN (FORMAT csv, HEADER true)"],
+        [
+            *sql_lines(f"COPY {into} (", code.sql_names, ")"),
+            " FROM STDIN (FORMAT csv, HEADER true)",
+        ],
         comment="The CSV has a header line and these columns, in this order.",
     )
     fn = [
@@ -401,11 +735,11 @@ def _copy_csv(code: _Code) -> str:
             "STAGING",
             [
                 "CREATE TEMP TABLE staging ON COMMIT DROP AS",
-                *sql_lines(" SELECT ", code.columns, f" FROM {TABLE}"),
+                *sql_lines(" SELECT ", code.sql_names, f" FROM {code.table.name}"),
                 " WITH NO DATA",
             ],
         )
-        _insert_sql(code, sql_lines(" SELECT ", code.columns, " FROM staging"))
+        _insert_sql(code, sql_lines(" SELECT ", code.sql_names, " FROM staging"))
         fn += [
             "        # COPY has no ON CONFLICT and returns no ids: load a staging table,",
             "        # then INSERT ... SELECT from it.",
@@ -419,7 +753,8 @@ def _copy_csv(code: _Code) -> str:
     if staged:
         fn.append("        cur.execute(SQL)")
     if code.w.returning:
-        fn.append("        ids = [row[0] for row in cur.fetchall()]")
+        fetched = "[row[0] for row in cur.fetchall()]" if code.one_returned() else "cur.fetchall()"
+        fn.append(f"        ids = {fetched}")
     fn.append("    conn.commit()")
     if code.w.returning:
         fn.append("    return ids")
@@ -436,18 +771,53 @@ def driver_copy_binary(code: _Code) -> str:
     return _copy_rows(code, " (FORMAT BINARY)", set_types=True)
 
 
+def _unnest_sql(code: _Code) -> list[str]:
+    """`SELECT * FROM unnest(%s::type[], ...)`; array columns travel as text (unnest() would
+    flatten an array of arrays) and are cast back in the select list."""
+    columns, sql = code.columns, code.sql_names
+    casts = [f"%s::{'text' if c.is_array else c.type}[]" for c in columns]
+    if not any(c.is_array for c in columns):
+        return sql_lines(" SELECT * FROM unnest(", casts, ")")
+    values = [f"{q}::{c.type}" if c.is_array else q for c, q in zip(columns, sql, strict=True)]
+    return [
+        *sql_lines(" SELECT ", values, ""),
+        *sql_lines(" FROM unnest(", casts, ")"),
+        *sql_lines(" AS u(", sql, ")"),
+    ]
+
+
+def _array_literal(code: _Code) -> None:
+    """The helper that writes a list as PostgreSQL array text, for the element types used."""
+    elements = {c.base_type for c in code.columns if c.is_array}
+    cases = []  # (test, how the value becomes text)
+    if "bytea" in elements:
+        cases.append(("isinstance(value, bytes)", r'"\\x" + value.hex()'))
+    if elements & set(_JSON):
+        code.need("json")
+        cases.append(("isinstance(value, dict | list)", "json.dumps(value)"))
+    lines = []
+    for i, (test, text) in enumerate(cases):
+        lines += [f"    {'elif' if i else 'if'} {test}:", f"        text = {text}"]
+    lines += ["    else:", "        text = str(value)"] if cases else ["    text = str(value)"]
+    code.need("typing", "Any")
+    code.blocks.append(_ARRAY_LITERAL.replace("    TEXT\n", "\n".join(lines) + "\n"))
+
+
 def driver_unnest(code: _Code) -> str:
     code.need("psycopg")
     shape = code.w.shape
-    casts = [f"%s::{COLUMN_TYPES[c]}[]" for c in code.columns]
-    _insert_sql(code, sql_lines(" SELECT * FROM unnest(", casts, ")"))
+    _insert_sql(code, _unnest_sql(code))
     code.blocks.append(f"BATCH = {UNNEST_BATCH:_}  # rows per statement: one array per column")
     fn = [code.signature("conn: psycopg.Connection")]
     if shape is InputShape.CSV:
         code.csv_parser()
         fn += code.as_dicts()
-    if shape is not InputShape.TUPLES:
+    array_columns = tuple(c.name for c in code.columns if c.is_array)
+    if shape is not InputShape.TUPLES or array_columns:
         code.columns_constant()
+    if array_columns:
+        code.tuple_constant("ARRAY_COLUMNS", array_columns)
+        _array_literal(code)
     source = "objs" if shape is InputShape.OBJECTS else "rows"
     if shape is InputShape.OBJECTS:
         arrays = "[[getattr(obj, c) for obj in batch] for c in COLUMNS]"
@@ -459,16 +829,24 @@ def driver_unnest(code: _Code) -> str:
         fn.append("    ids = []")
     fn += [
         "    with conn.cursor() as cur:",
+        *code.json_dumper("        "),
         f"        for start in range(0, len({source}), BATCH):",
         f"            batch = {source}[start : start + BATCH]",
         f"            arrays = {arrays}",
-        "            cur.execute(SQL, arrays)",
     ]
+    if array_columns:
+        fn += [
+            "            for i, name in enumerate(COLUMNS):",
+            "                if name in ARRAY_COLUMNS:  # as text: unnest() flattens arrays",
+            "                    arrays[i] = [array_literal(v) for v in arrays[i]]",
+        ]
+    fn.append("            cur.execute(SQL, arrays)")
     if code.w.returning:
+        fetched = "row[0] for row in cur.fetchall()" if code.one_returned() else "cur.fetchall()"
         fn += [
             "            # RETURNING order is not guaranteed to follow the arrays:",
             "            # return a natural key too if you must pair ids with rows.",
-            "            ids.extend(row[0] for row in cur.fetchall())",
+            f"            ids.extend({fetched})",
         ]
     fn.append("    conn.commit()")
     if code.w.returning:

@@ -51,11 +51,21 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Key:
+    """A primary key, unique constraint or unique index: what ON CONFLICT can name."""
+
+    name: str  # of the constraint, or of the index when there is no constraint
+    columns: tuple[str, ...]
+    kind: str  # "primary key", "unique constraint" or "unique index"
+
+
+@dataclass(frozen=True)
 class TableSpec:
     """A table to create in the sandbox schema.
 
     `create_sql` is a CREATE TABLE statement with `{table}` where the quoted, schema-qualified
-    name goes; `source` names the user's table this one clones, if any.
+    name goes; `source` names the user's table this one clones, if any, and `schema` is the
+    schema it lives in. `keys` are the user's table's keys, primary key first.
     """
 
     name: str
@@ -63,6 +73,8 @@ class TableSpec:
     create_sql: str
     source: str | None = None
     notes: tuple[str, ...] = field(default=())
+    schema: str = ""
+    keys: tuple[Key, ...] = ()
 
     @property
     def insert_columns(self) -> tuple[Column, ...]:

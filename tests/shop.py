@@ -62,6 +62,26 @@ CREATE TABLE shop.every_array (
 """
 
 
+# Identifiers that need quoting (a space, capitals, reserved words), an identity column that is
+# not a key, no primary key but a unique index, and arrays of char(n), bytea and jsonb.
+LINE_ITEMS = '"Sales Data"."LineItems"'
+LINE_ITEMS_SQL = """
+CREATE SCHEMA "Sales Data";
+CREATE TABLE "Sales Data"."LineItems" (
+    "LineID" bigint GENERATED ALWAYS AS IDENTITY,
+    "order" text NOT NULL,
+    "Qty" integer NOT NULL,
+    "unit price" numeric(8, 2),
+    "select" boolean NOT NULL DEFAULT true,
+    note varchar(40),
+    codes char(2)[],
+    "Attachments" bytea[],
+    extras jsonb[]
+);
+CREATE UNIQUE INDEX line_items_key ON "Sales Data"."LineItems" ("order", "Qty");
+"""
+
+
 def state(target: Target) -> dict[str, Any]:
     """Everything about shop.orders the benchmark must leave as it found it."""
     with target.connect(autocommit=True) as conn:

@@ -1,16 +1,20 @@
-"""`advisor recommend` through the real entry point: card, JSON contract, exit codes."""
+"""`advisor recommend` through the real entry point: card, JSON contract, exit codes, --table."""
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from shop import SCHEMA_SQL
 
 from advisor.catalog import ALL_IDS
 from advisor.cli import main
+from advisor.profile import load_file
+from advisor.server import DSN_ENV_VARS, Target
 from advisor.workload import QUESTIONS
 
 ETL = ["--shape", "dicts", "--rows", "2M", "--correctness", "medium", "--frequency", "daily"]
@@ -134,3 +138,93 @@ def test_help_explains_every_option_with_an_example(capsys: pytest.CaptureFixtur
         assert option in out
     assert "Example: --from-bench results.json" in flat
     assert "Examples:" in out
+
+
+# --- --table: the snippet for the user's own table ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def shop(target: Target) -> Iterator[str]:
+    """The embedded server's DSN, holding the shop schema."""
+    with target.connect(autocommit=True) as conn:
+        conn.execute(SCHEMA_SQL)
+    yield target.dsn
+    with target.connect(autocommit=True) as conn:
+        conn.execute("DROP SCHEMA shop CASCADE")
+
+
+def test_table_card_names_the_table_and_its_columns(
+    shop: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run([*ETL, "--upsert", "--table", "shop.orders", "--dsn", shop], capsys)
+    assert (code, err) == (0, "")
+    head = out.split("\n\n")[0].splitlines()
+    assert head[-1] == "Table        shop.orders"
+    snippet = out.split("\nSnippet\n")[1]
+    for column in ("reference", "status_history", "placed_at", "raw_payload"):
+        assert column in snippet
+    assert "ON CONFLICT (reference)" in snippet or 'index_elements=["reference"]' in snippet
+    assert "standard_rows" not in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_table_json_has_the_table(shop: str, capsys: pytest.CaptureFixture[str]) -> None:
+    data = json_twin([*ETL, "--returning", "--table", "shop.orders", "--dsn", shop], capsys)
+    assert data["table"] == "shop.orders"
+    assert "#   reference character varying(24) NOT NULL" in data["snippet"]
+    assert "table.c.id, table.c.ticket, table.c.total" in data["snippet"]
+    compile(data["snippet"], "snippet", "exec")
+    assert json_twin(ETL, capsys)["table"] == "standard_rows"
+
+
+def test_table_dsn_may_come_from_the_environment(
+    shop: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ADVISOR_DSN", shop)
+    assert json_twin([*ETL, "--table", "shop.orders"], capsys)["table"] == "shop.orders"
+
+
+def test_table_profile_benches_the_same_table(
+    shop: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "orders.toml"
+    code, _, err = run([*ETL, "--table", "shop.orders", "--dsn", shop, "--save", str(path)], capsys)
+    assert code == 0, err
+    profile = load_file(path)
+    assert profile.recommendation is not None and profile.recommendation.table == "shop.orders"
+    assert profile.plan is not None and profile.plan.table == "shop.orders"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["--table", "shop.order", "--dsn", "{dsn}"],
+            "table 'shop.order' not found; did you mean 'shop.orders'?",
+        ),
+        (["--table", "shop.orders"], "--table needs a server: give --dsn or set ADVISOR_DSN"),
+        (
+            ["--table", "shop.orders", "--dsn", "postgresql://bob:s3cret@127.0.0.1:1/shop"],
+            "cannot connect to 'postgresql://bob:***@127.0.0.1:1/shop'",
+        ),
+        (["--dsn", "{dsn}"], "--dsn is used only with --table"),
+        (
+            ["--returning", "--table", "shop.events", "--dsn", "{dsn}"],
+            "the database fills in no column of shop.events",
+        ),
+    ],
+)
+def test_table_errors_are_one_line_and_exit_2(
+    shop: str,
+    args: list[str],
+    message: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in DSN_ENV_VARS:
+        monkeypatch.delenv(name, raising=False)
+    code, out, err = run([*ETL, *(a.format(dsn=shop) for a in args)], capsys)
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1 and err.startswith("advisor recommend: ")
+    assert message in err
+    assert "s3cret" not in err and "Traceback" not in err

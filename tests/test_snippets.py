@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import ast
 import csv
-import importlib.util
-import itertools
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -15,6 +11,7 @@ from typing import Any
 import psycopg
 import pytest
 import sqlalchemy as sa
+from snippet_util import check_tidy, import_snippet, params, workload
 
 from advisor.catalog import STRATEGIES, Layer
 from advisor.datagen import StandardData
@@ -26,49 +23,18 @@ from advisor.workload import InputShape, Workload
 
 SCHEMA = "advisor_snippet_tests"  # ours alone, dropped at the end
 ROWS = 25
-
-
-def _workload(shape: str, upsert: bool, returning: bool) -> Workload:
-    return Workload.from_dict(
-        {
-            "shape": shape,
-            "rows": ROWS,
-            "correctness": "medium",
-            "frequency": "daily",
-            "upsert": upsert,
-            "returning": returning,
-        }
-    )
-
-
-VARIANTS = [
-    pytest.param(sid, w, id=f"{sid}-{w.shape}{'-upsert' * w.upsert}{'-returning' * w.returning}")
-    for sid, shape, upsert, returning in itertools.product(
-        BUILDERS, (s.value for s in InputShape), (False, True), (False, True)
-    )
-    if usable(sid, w := _workload(shape, upsert, returning))
-]
+VARIANTS = params(ROWS)
 
 
 def test_every_recommendable_strategy_has_a_snippet() -> None:
     assert set(BUILDERS) == {
-        sid for sid in STRATEGIES if usable(sid, _workload("dicts", False, False))
+        sid for sid in STRATEGIES if usable(sid, workload("dicts", False, False, ROWS))
     }
 
 
 @pytest.mark.parametrize(("strategy", "workload"), VARIANTS)
 def test_snippet_is_tidy_python(strategy: str, workload: Workload) -> None:
-    code = snippet(strategy, workload)
-    tree = ast.parse(code)
-    assert max(len(line) for line in code.splitlines()) <= 79
-    imported = {
-        alias.asname or alias.name
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Import | ast.ImportFrom)
-        for alias in node.names
-    }
-    used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
-    assert imported <= used, f"unused imports: {imported - used}"
+    check_tidy(snippet(strategy, workload))
 
 
 # --- running them -------------------------------------------------------------------------
@@ -132,22 +98,6 @@ def _input(workload: Workload, rows: list[tuple[Any, ...]], ns: dict[str, Any], 
     return str(path)
 
 
-def _import(code: str, tmp: Path) -> dict[str, Any]:
-    """The snippet saved as a file and imported, as a user would (mapped classes need that)."""
-    path = tmp / "snippet.py"
-    path.write_text(code)
-    name = f"advisor_snippet_{tmp.name}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        del sys.modules[name]
-    return vars(module)
-
-
 def _csv_field(value: Any) -> str:
     if value is None:
         return ""
@@ -170,7 +120,7 @@ def test_snippet_inserts_the_rows(
     with _connect(conninfo) as conn:
         conn.execute(f"TRUNCATE {TABLE} RESTART IDENTITY")
         conn.commit()
-    ns = _import(snippet(strategy, workload), tmp_path)
+    ns = import_snippet(snippet(strategy, workload), tmp_path)
     function = ns["load_csv" if workload.shape is InputShape.CSV else "insert_rows"]
     passes = ("", " II") if workload.upsert else ("",)  # an upsert runs twice: then it updates
     returned: list[list[int]] = []

@@ -113,6 +113,7 @@ def test_domain_modules_need_no_textual_and_no_database() -> None:
     code = (
         "import sys\n"
         "import advisor.rules, advisor.workload, advisor.estimates, advisor.snippets\n"
+        "import advisor.snippet_table\n"
         "import advisor.recommendation, advisor.purposes\n"
         "print(sorted(m for m in ('textual', 'psycopg', 'sqlalchemy') if m in sys.modules))"
     )

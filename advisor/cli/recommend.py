@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
+from advisor.errors import InputError
 from advisor.workload import QUESTION_BY_KEY, Workload
+
+if TYPE_CHECKING:
+    from advisor.snippet_table import SnippetTable
 
 
 def _help(key: str) -> str:
@@ -58,6 +63,21 @@ def _flag(key: str) -> click.Option:
             "throughputs. Example: --from-bench results.json.",
         ),
         click.Option(
+            ["--table"],
+            metavar="SCHEMA.NAME",
+            help="Write the snippet for your table instead of the standard one: its column "
+            "names and types, its primary key or unique constraint for --upsert, and what the "
+            "database generates (identity, serial, generated columns) for --returning. Only "
+            "its catalogs are read, from the server given by --dsn. Example: --table "
+            "shop.orders.",
+        ),
+        click.Option(
+            ["--dsn"],
+            metavar="DSN",
+            help="The server holding --table (libpq URI or key=value). Default: "
+            "$ADVISOR_DSN, else $DATABASE_URL.",
+        ),
+        click.Option(
             ["--save"],
             metavar="FILE.toml",
             help="Save the answers, the advice and a benchmark plan for them as a profile; "
@@ -68,7 +88,7 @@ def _flag(key: str) -> click.Option:
             ["--json", "as_json"],
             is_flag=True,
             help="Print the recommendation as JSON: layer, strategy, reasons, alternatives, "
-            "estimate_s, trade_offs, warnings, per_year, snippet and the workload.",
+            "estimate_s, trade_offs, warnings, per_year, snippet, table and the workload.",
         ),
     ]
 )
@@ -82,6 +102,8 @@ def recommend(
     budget_s: str | None,
     rtt_ms: str | None,
     from_bench: str | None,
+    table: str | None,
+    dsn: str | None,
     save: str | None,
     force: bool,
     as_json: bool,
@@ -89,7 +111,8 @@ def recommend(
     """Recommend how to insert rows: strategy, reasons, trade-offs, estimate and a snippet.
 
     No database is needed: estimates come from reference throughputs, or from your own
-    `advisor bench --json` results with --from-bench.
+    `advisor bench --json` results with --from-bench. With --table, the snippet is written
+    for your table, read (never written) from the server given by --dsn.
 
     \b
     Examples:
@@ -98,12 +121,16 @@ def recommend(
       advisor recommend --shape csv --rows 50M --correctness low --frequency once
       advisor recommend --shape tuples --rows 500k --correctness low --frequency daily \\
           --upsert --rtt-ms 20 --from-bench results.json
+      advisor recommend --shape dicts --rows 2M --correctness medium --frequency daily \\
+          --upsert --table shop.orders --dsn postgresql://me@db.example.com/shop
     """
     from advisor.cli.options import check_save_path
     from advisor.estimates import load_bench
     from advisor.rules import recommend as advise
 
     check_save_path(save, force)
+    if dsn is not None and table is None:
+        raise click.UsageError("--dsn is used only with --table (recommend measures nothing)")
     answers = {
         "shape": shape,
         "rows": rows,
@@ -116,7 +143,7 @@ def recommend(
     }
     workload = Workload.from_dict(answers)
     measured = load_bench(from_bench) if from_bench is not None else None
-    rec = advise(workload, measured)
+    rec = advise(workload, measured, _snippet_table(table, dsn))
     if as_json:
         click.echo(json.dumps(rec.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -133,3 +160,18 @@ def recommend(
             Path(save).stem, workload=workload, recommendation=rec, plan=plan_for(rec)
         )
         click.echo(f"saved {save_profile(profile, save, force=force)}", err=True)
+
+
+def _snippet_table(name: str | None, dsn: str | None) -> SnippetTable:
+    """The table the snippet is written for: the standard one, or --table as the catalogs of
+    the server named by --dsn (or the environment) describe it."""
+    from advisor.introspect import snippet_table
+    from advisor.server import Target
+    from advisor.snippet_table import STANDARD_TABLE
+
+    if name is None:
+        return STANDARD_TABLE
+    with Target.resolve(dsn) as target:
+        if target.embedded:  # a throwaway server holds no tables of the user's
+            raise InputError("--table needs a server: give --dsn or set ADVISOR_DSN")
+        return snippet_table(target, name)
