@@ -23,6 +23,14 @@ def _ticks(top: float, count: int = 4) -> tuple[list[float], list[str]]:
     return positions, [format_count(p) for p in positions]
 
 
+BAR_LINES = 2  # lines per bar: with one, plotext puts bars beside the wrong labels
+
+
+def rows_per_s_height(report: BenchReport) -> int:
+    """The height at which every bar of `draw_rows_per_s` sits on its own label."""
+    return BAR_LINES * max(1, sum(1 for r in report.results if r.rows_per_s > 0)) + 4
+
+
 def draw_rows_per_s(plt: Any, report: BenchReport) -> None:
     """Horizontal bars of median rows/s, fastest on top."""
     measured = [r for r in report.results if r.rows_per_s > 0]

@@ -273,12 +273,12 @@ def print_report(report: BenchReport, stream: Any, *, chart: bool) -> None:
     for line in filter(None, (ceiling_line(report), *findings(report))):
         console.print(line, markup=False)
     if chart and any(r.rows_per_s > 0 for r in report.results):
-        from advisor.charts import draw_rows_per_s, render
+        from advisor.charts import draw_rows_per_s, render, rows_per_s_height
 
         width = min(console.width, 100)
         console.print()
-        bars = sum(1 for r in report.results if r.rows_per_s > 0)
-        text = render(draw_rows_per_s, report, width, 4 + bars, console.is_terminal)
+        height = rows_per_s_height(report)
+        text = render(draw_rows_per_s, report, width, height, console.is_terminal)
         click.echo(text, file=stream)
 
 

@@ -7,6 +7,7 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
@@ -89,8 +90,10 @@ class ProfileScreen(Screen[None]):
             tabs.add_pane(
                 TabPane(
                     "Saved vs new",
-                    ComparisonChart(id="compare-chart"),
-                    DataTable(id="compare-table", cursor_type="row"),
+                    VerticalScroll(
+                        ComparisonChart(id="compare-chart"),
+                        DataTable(id="compare-table", cursor_type="row"),
+                    ),
                     id="tab-compare",
                 )
             )

@@ -15,7 +15,7 @@ from typing import Any
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import DataTable, Label, ProgressBar, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerFailed, WorkerState
@@ -64,7 +64,7 @@ class BenchPanel(Vertical):
                     yield Label(sid, classes="bar-label")
                     yield ProgressBar(id=f"bar-{sid}", show_eta=False)
         with TabbedContent(id="bench-tabs"):
-            with TabPane("Chart", id="tab-chart"):
+            with TabPane("Chart", id="tab-chart"), VerticalScroll():
                 yield RowsPerSecondChart(id="chart")
             with TabPane("Results", id="tab-results"):
                 yield DataTable(id="results", zebra_stripes=True, cursor_type="row")

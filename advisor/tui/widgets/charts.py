@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual_plotext import PlotextPlot
 
-from advisor.charts import draw_comparison, draw_rows_per_s
+from advisor.charts import comparison_height, draw_comparison, draw_rows_per_s, rows_per_s_height
 from advisor.compare import Comparison
 from advisor.results import BenchReport
 
@@ -13,6 +13,8 @@ class RowsPerSecondChart(PlotextPlot):
     """Median rows/s per strategy; redrawn as each strategy finishes."""
 
     def show(self, report: BenchReport) -> None:
+        # A fixed height (the tab scrolls) keeps each bar beside its label.
+        self.styles.height = rows_per_s_height(report)
         draw_rows_per_s(self.plt, report)
         self.refresh()
 
@@ -21,5 +23,6 @@ class ComparisonChart(PlotextPlot):
     """Saved vs new rows/s, grouped by strategy."""
 
     def show(self, comparisons: list[Comparison]) -> None:
+        self.styles.height = comparison_height(comparisons)
         draw_comparison(self.plt, comparisons)
         self.refresh()
