@@ -37,7 +37,7 @@ def draw_rows_per_s(plt: Any, report: BenchReport) -> None:
     measured.sort(key=lambda r: r.rows_per_s)  # plotext draws the first bar at the bottom
     plt.clear_data()
     if not measured:
-        plt.title("rows/s: nothing measured yet")
+        plt.title("rows/s: waiting for the first strategy to finish")
         return
     labels = [r.strategy for r in measured]
     values = [r.rows_per_s for r in measured]

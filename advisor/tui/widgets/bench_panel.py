@@ -139,6 +139,7 @@ class BenchPanel(Vertical):
         message.stop()
         if isinstance(event, BenchStarted):
             self.report = BenchReport(event.plan, event.environment, started="")
+            self.query_one("#chart", RowsPerSecondChart).show(self.report)  # "nothing yet"
             self.query_one("#overall", ProgressBar).update(
                 total=event.steps * event.plan.rows, progress=0
             )
