@@ -118,7 +118,8 @@ def test_invalid_measurements_are_refused(strategy: str, rows: int, seconds: flo
         ("core_execute", {}, 1),  # SQLAlchemy hands a plain executemany to psycopg
         ("core_execute", {"returning": True}, 200),  # insertmanyvalues: one per 1000 rows
         ("orm_add_all", {"returning": True}, 200),
-        ("orm_bulk_insert", {"upsert": True}, 1),
+        ("orm_bulk_insert", {"upsert": True}, 20_000),  # a batch per change of NULL columns
+        ("orm_bulk_save_objects", {}, 20_000),
         ("driver_unnest", {}, 20),  # one per 10,000 rows
         ("driver_copy", {}, 2),
         ("driver_copy", {"shape": "csv", "upsert": True}, 4),  # staging table + INSERT
