@@ -186,7 +186,7 @@ def _start_bench(dsn: str) -> subprocess.Popen[str]:
     )
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
 def test_an_interrupted_bench_exits_130_quickly_and_drops_the_sandbox(
     target: Target, dsn: str, sig: signal.Signals
 ) -> None:

@@ -1,4 +1,5 @@
-"""Ctrl-C and SIGTERM for the command line: stop the work however busy the process is.
+"""Ctrl-C, SIGTERM and SIGHUP (a closed terminal) for the command line: stop the work,
+however busy the process is.
 
 The first signal raises KeyboardInterrupt and also sets `STOP`, the runner's cancel event.
 The exception alone is not enough: when the signal lands inside a weakref callback or a
@@ -18,7 +19,7 @@ STOP = threading.Event()
 
 
 class Interrupts:
-    """First Ctrl-C or SIGTERM stops the work; later ones wait for the cleanup to finish."""
+    """The first of these signals stops the work; later ones wait for the cleanup to finish."""
 
     def __call__(self, signum: int, frame: FrameType | None) -> None:
         if STOP.is_set():
@@ -28,12 +29,13 @@ class Interrupts:
         raise KeyboardInterrupt
 
     def install(self) -> None:
-        """Handle SIGINT and SIGTERM, and keep a swallowed interrupt quiet, until `restore`."""
+        """Handle SIGINT, SIGTERM and SIGHUP, keep a swallowed interrupt quiet, until `restore`."""
         STOP.clear()
         self._hook = sys.unraisablehook
         sys.unraisablehook = self._quiet_interrupt
         self._handlers = [
-            (sig, signal.signal(sig, self)) for sig in (signal.SIGINT, signal.SIGTERM)
+            (sig, signal.signal(sig, self))
+            for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
         ]
 
     def _quiet_interrupt(self, info: Any) -> None:

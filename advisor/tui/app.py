@@ -8,7 +8,9 @@ only when a benchmark first needs them, so the first screen paints at once.
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -46,6 +48,12 @@ class AdvisorApp(App[None]):
         self._target: Target | None = None
 
     def on_mount(self) -> None:
+        # A kill (SIGTERM) quits as ctrl+q does; a closed terminal (SIGHUP) cannot, see
+        # _hang_up. Either way a running benchmark drops its sandbox and the embedded server
+        # is stopped and deleted.
+        loop = asyncio.get_running_loop()
+        loop.add_signal_handler(signal.SIGTERM, lambda: self.call_later(self.action_quit))
+        loop.add_signal_handler(signal.SIGHUP, lambda: self.call_later(self._hang_up))
         # ANSI themes draw with the terminal's own colours: the app respects its theme.
         self.theme = "ansi-light" if _terminal_is_light() else "ansi-dark"
         self.push_screen(QuestionnaireScreen())
@@ -86,16 +94,26 @@ class AdvisorApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
-    async def action_quit(self) -> None:
-        """Stop a running benchmark first: its sandbox must be dropped before we go."""
+    async def _stop_benchmarks(self) -> None:
+        """Cancel a running benchmark and wait until its sandbox has been dropped."""
         from advisor.tui.widgets.bench_panel import BenchPanel
 
-        for panel in self.query(BenchPanel):
-            await panel.stop()
         for screen in self.screen_stack:
             for panel in screen.query(BenchPanel):
                 await panel.stop()
+
+    async def action_quit(self) -> None:
+        """Stop a running benchmark first: its sandbox must be dropped before we go."""
+        await self._stop_benchmarks()
         self.exit()
+
+    async def _hang_up(self) -> None:
+        """The terminal is gone. Textual's shutdown would wait forever on the dead tty, so
+        do what matters (the sandbox, the embedded server) and leave at once."""
+        await self._stop_benchmarks()
+        if self._target is not None:
+            self._target.close()
+        os._exit(128 + signal.SIGHUP)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette lists the current screen's actions next to the built-in ones."""
