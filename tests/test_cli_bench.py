@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from cli_util import run_cli
+from cli_util import assert_usage_error, run_cli
 from dbutil import sandbox_exists
 
 from advisor.catalog import ALL_IDS
@@ -156,12 +156,8 @@ def test_bad_input_is_one_line_and_exit_2(
     capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
 ) -> None:
     result = run_cli(capsys, "bench", *args)
-    assert result.code == 2
-    lines = result.err.strip().splitlines()
-    assert len(lines) == 1, result.err
-    assert lines[0].startswith("advisor bench: ")
-    assert message in lines[0]
-    assert "Traceback" not in result.err and "Hunter2" not in result.err
+    assert_usage_error(result, "bench", message)
+    assert "Hunter2" not in result.err
 
 
 def _start_bench(dsn: str) -> subprocess.Popen[str]:

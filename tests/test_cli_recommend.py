@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_util import assert_usage_error, run_cli
 from shop import SCHEMA_SQL
 
 from advisor.catalog import ALL_IDS
-from advisor.cli import main
 from advisor.profile import load_file
 from advisor.server import DSN_ENV_VARS, Target
 from advisor.workload import QUESTIONS
@@ -21,10 +21,8 @@ ETL = ["--shape", "dicts", "--rows", "2M", "--correctness", "medium", "--frequen
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
-    with pytest.raises(SystemExit) as exited:
-        main(["recommend", *args])
-    out, err = capsys.readouterr()
-    return int(exited.value.code or 0), out, err
+    result = run_cli(capsys, "recommend", *args)
+    return result.code, result.out, result.err
 
 
 def words(text: str) -> str:
@@ -103,12 +101,9 @@ def test_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
 def test_bad_input_is_one_line_and_exit_2(
     args: list[str], message: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, err = run(args, capsys)
-    assert code == 2
-    assert out == ""
-    assert err.count("\n") == 1 and err.startswith("advisor recommend: ")
-    assert message in err
-    assert "Traceback" not in err
+    result = run_cli(capsys, "recommend", *args)
+    assert_usage_error(result, "recommend", message)
+    assert result.out == ""
 
 
 @pytest.mark.parametrize(

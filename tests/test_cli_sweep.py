@@ -13,7 +13,7 @@ from typing import Any
 
 import psutil
 import pytest
-from cli_util import run_cli
+from cli_util import assert_usage_error, run_cli
 from dbutil import sandbox_exists
 
 from advisor.cli import main
@@ -206,12 +206,7 @@ def test_a_saved_simulated_bench_is_rerun_at_the_same_distance(
 def test_bad_sweep_and_rtt_input_is_one_line_and_exit_2(
     capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
 ) -> None:
-    result = run_cli(capsys, "bench", *args)
-    assert result.code == 2
-    lines = result.err.strip().splitlines()
-    assert len(lines) == 1, result.err
-    assert lines[0].startswith("advisor bench: ") and message in lines[0]
-    assert "Traceback" not in result.err
+    assert_usage_error(run_cli(capsys, "bench", *args), "bench", message)
 
 
 def test_ctrl_c_through_the_proxy_stops_it_and_drops_the_sandbox(target: Target, dsn: str) -> None:

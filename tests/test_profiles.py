@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
-from cli_util import run_cli
+from cli_util import assert_usage_error, run_cli
 
 from advisor import profile as profiles
 from advisor.errors import InputError
@@ -125,9 +125,7 @@ def test_broken_profiles_fail_with_one_clear_line(
         load_file(path)
     assert str(err.value).startswith(f"{path}: ")
     assert re.search(message if message.startswith("line") else re.escape(message), str(err.value))
-    result = run_cli(capsys, "rerun", path)
-    assert result.code == 2
-    assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
+    assert_usage_error(run_cli(capsys, "rerun", path), "rerun", path)
 
 
 def test_missing_and_unreadable_files_are_input_errors(
