@@ -114,9 +114,7 @@ class Profile:
 
 
 def _result_table(result: StrategyResult | CeilingResult) -> dict[str, Any]:
-    table = asdict(result)
-    if result.runs_s:
-        table |= result.stats()
+    table = asdict(result) | result.stats()
     if isinstance(result, StrategyResult):
         table["verified"] = result.verified
     return table

@@ -165,10 +165,4 @@ def to_json(report: BenchReport) -> str:
 
 
 def dump_json(data: dict[str, Any]) -> str:
-    return json.dumps(data, indent=2, default=_json_default) + "\n"
-
-
-def _json_default(value: Any) -> Any:
-    if isinstance(value, float):
-        return None
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+    return json.dumps(data, indent=2) + "\n"

@@ -56,6 +56,9 @@ class Timings:
         return self.rows / median if self.runs_s and median > 0 else 0.0
 
     def stats(self) -> dict[str, float]:
+        """The derived figures, for exports; none when nothing was timed (NaN is not JSON)."""
+        if not self.runs_s:
+            return {}
         return {
             "median_s": self.median_s,
             "min_s": self.min_s,

@@ -204,3 +204,28 @@ def test_an_interrupted_bench_exits_130_quickly_and_drops_the_sandbox(
     assert "interrupted" in err and "Traceback" not in err
     assert took < 3.0, f"took {took:.1f}s to stop"
     assert not sandbox_exists(target)
+
+
+def test_a_strategy_that_failed_exports_strict_json(
+    capsys: pytest.CaptureFixture[str], dsn: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No NaN for the figures of a strategy that never finished a run: strict parsers reject it."""
+    from advisor.strategies import IMPLEMENTATIONS
+    from advisor.strategies.driver import DriverCopy
+
+    class Fails(DriverCopy):
+        def insert(self, batches: object) -> None:
+            raise ValueError("cannot take these rows")
+
+    monkeypatch.setitem(IMPLEMENTATIONS, "driver_copy", Fails)
+    result = run_cli(
+        capsys, "bench", *SMALL, "--strategies", "driver_copy", "--dsn", dsn, "--json", "-"
+    )
+    assert result.code == 0, result.err
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"{constant} in the JSON")
+
+    (item,) = json.loads(result.out, parse_constant=refuse)["results"]
+    assert item["error"] == "ValueError: cannot take these rows" and item["verified"] is False
+    assert "median_s" not in item
