@@ -75,9 +75,7 @@ class ProfileScreen(Screen[None]):
         if self.profile.plan is None:
             self.notify("this profile has no benchmark plan", severity="warning")
             return
-        if not panel.running:
-            panel.query_one("#overall").parent.display = True  # type: ignore[union-attr]
-            panel.start(self.profile.plan)
+        panel.start(self.profile.plan)  # does nothing while a run is going
 
     def on_bench_panel_finished(self, message: BenchPanel.Finished) -> None:
         self.new_report = message.report

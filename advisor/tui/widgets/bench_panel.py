@@ -54,7 +54,7 @@ class BenchPanel(Vertical):
         self._runs_done: dict[str, int] = {}  # finished runs per strategy, for its bar
 
     def compose(self) -> ComposeResult:
-        with Horizontal(classes="overall"):
+        with Horizontal(classes="overall", id="overall-row"):
             yield Label("overall", classes="bar-label")
             yield ProgressBar(id="overall", show_eta=False)
         yield Static("", id="now", classes="now")
@@ -85,6 +85,7 @@ class BenchPanel(Vertical):
         self.report = None
         self._cancel = threading.Event()
         self._runs_done = {}
+        self.query_one("#overall-row").display = True  # hidden while a saved report was shown
         runs = plan.warmup + plan.repeat + (1 if plan.memory and plan.warmup == 0 else 0)
         for sid in ALL_IDS:
             self.query_one(f"#row-{sid}").display = sid in plan.strategies
@@ -183,7 +184,7 @@ class BenchPanel(Vertical):
         self.report = report
         for sid in ALL_IDS:
             self.query_one(f"#row-{sid}").display = False
-        self.query_one("#overall").parent.display = False  # type: ignore[union-attr]
+        self.query_one("#overall-row").display = False
         self.query_one("#now", Static).update(
             f"measured {report.started} on {report.environment.target_description}"
         )
