@@ -6,7 +6,7 @@ import statistics
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from advisor.catalog import ALL_IDS
+from advisor.strategy_info import ALL_IDS
 
 DATA_SETS = ("standard", "adversarial")
 
@@ -170,7 +170,7 @@ class BenchReport:
 
 @dataclass
 class SweepReport:
-    """One benchmark per volume, same plan otherwise (see `advisor.sweep`)."""
+    """One benchmark per volume, same plan otherwise (see `advisor.bench.sweep`)."""
 
     volumes: list[int]
     points: list[BenchReport] = field(default_factory=list)  # in volume order, as measured

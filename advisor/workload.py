@@ -12,8 +12,8 @@ from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from advisor.catalog import suggest
 from advisor.errors import InputError
+from advisor.strategy_info import suggest
 from advisor.units import parse_count
 
 

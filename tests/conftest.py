@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from advisor.server import Target
+from advisor.bench.server import Target
 
 
 @pytest.fixture(scope="session")

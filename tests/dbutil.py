@@ -1,6 +1,6 @@
 """Small queries tests use to check what is (not) left in the server."""
 
-from advisor.server import SANDBOX_SCHEMA, Target
+from advisor.bench.server import SANDBOX_SCHEMA, Target
 
 
 def sandbox_exists(target: Target) -> bool:

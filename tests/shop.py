@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from advisor.server import Target
+from advisor.bench.server import Target
 
 SCHEMA_SQL = """
 CREATE SCHEMA shop;

@@ -8,14 +8,15 @@ from typing import Any
 import pytest
 from cli_util import run_cli
 
-from advisor import adversarial, benchtable
-from advisor.adversarial import ADVERSARIAL, SET_SIZE, AdversarialData
-from advisor.catalog import ALL_IDS
+from advisor.bench import table as benchtable
+from advisor.bench.data import adversarial
+from advisor.bench.data.adversarial import ADVERSARIAL, SET_SIZE, AdversarialData
+from advisor.bench.runner import run_benchmark
+from advisor.bench.server import Target
+from advisor.bench.strategies import IMPLEMENTATIONS
+from advisor.bench.strategies.driver import DriverCopy
 from advisor.results import BenchPlan
-from advisor.runner import run_benchmark
-from advisor.server import Target
-from advisor.strategies import IMPLEMENTATIONS
-from advisor.strategies.driver import DriverCopy
+from advisor.strategy_info import ALL_IDS
 
 
 def _plan(**kw: Any) -> BenchPlan:

@@ -5,14 +5,14 @@ import re
 
 import pytest
 
-from advisor.charts import (
+from advisor.profiles.compare import Comparison
+from advisor.report.charts import (
     comparison_height,
     draw_comparison,
     draw_rows_per_s,
     render,
     rows_per_s_height,
 )
-from advisor.compare import Comparison
 from advisor.results import BenchPlan, BenchReport, Environment, StrategyResult
 
 ENV = Environment("0", "3.11", "linux", 2, "3", "18", "2", "18", "embedded", "embedded")

@@ -12,8 +12,8 @@ import pytest
 from cli_util import assert_usage_error, run_cli
 from dbutil import sandbox_exists
 
-from advisor.catalog import ALL_IDS
-from advisor.server import Target
+from advisor.bench.server import Target
+from advisor.strategy_info import ALL_IDS
 
 SMALL = ("--rows", "300", "--repeat", "2", "--warmup", "0", "--no-memory")
 
@@ -210,8 +210,8 @@ def test_a_strategy_that_failed_exports_strict_json(
     capsys: pytest.CaptureFixture[str], dsn: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No NaN for the figures of a strategy that never finished a run: strict parsers reject it."""
-    from advisor.strategies import IMPLEMENTATIONS
-    from advisor.strategies.driver import DriverCopy
+    from advisor.bench.strategies import IMPLEMENTATIONS
+    from advisor.bench.strategies.driver import DriverCopy
 
     class Fails(DriverCopy):
         def insert(self, batches: object) -> None:

@@ -12,9 +12,9 @@ import pytest
 from cli_util import assert_usage_error, run_cli
 from shop import SCHEMA_SQL
 
-from advisor.catalog import ALL_IDS
-from advisor.profile import load_file
-from advisor.server import DSN_ENV_VARS, Target
+from advisor.bench.server import DSN_ENV_VARS, Target
+from advisor.profiles.profile import load_file
+from advisor.strategy_info import ALL_IDS
 from advisor.workload import QUESTIONS
 
 ETL = ["--shape", "dicts", "--rows", "2M", "--correctness", "medium", "--frequency", "daily"]

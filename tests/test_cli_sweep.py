@@ -16,10 +16,10 @@ import pytest
 from cli_util import assert_usage_error, run_cli
 from dbutil import sandbox_exists
 
+from advisor.advice.estimates import CONNECT_S, loglog
+from advisor.bench.server import Target
 from advisor.cli import main
-from advisor.estimates import CONNECT_S, loglog
 from advisor.results import SweepReport
-from advisor.server import Target
 
 QUICK = ("--repeat", "1", "--warmup", "0", "--no-memory", "--no-ceiling")
 SWEPT = ("core_execute", "driver_copy")

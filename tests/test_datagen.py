@@ -1,6 +1,6 @@
 from datetime import UTC
 
-from advisor.datagen import BLOCK, StandardData
+from advisor.bench.data.datagen import BLOCK, StandardData
 
 
 def test_rows_are_deterministic_and_independent_of_slicing() -> None:

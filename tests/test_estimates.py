@@ -9,8 +9,7 @@ from typing import Any
 
 import pytest
 
-from advisor.errors import InputError
-from advisor.estimates import (
+from advisor.advice.estimates import (
     CONNECT_ROUND_TRIPS,
     CONNECT_S,
     REFERENCE_ROWS_PER_S,
@@ -22,6 +21,7 @@ from advisor.estimates import (
     measurements_from_report,
     round_trips,
 )
+from advisor.errors import InputError
 from advisor.results import BenchPlan, BenchReport, Environment, StrategyResult
 from advisor.workload import Workload
 

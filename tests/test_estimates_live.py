@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from advisor.advice.estimates import CONNECT_S, Estimator
+from advisor.bench.runner import run_benchmark
+from advisor.bench.server import Target
 from advisor.cli import main
-from advisor.estimates import CONNECT_S, Estimator
 from advisor.results import BenchPlan, BenchReport
-from advisor.runner import run_benchmark
-from advisor.server import Target
 from advisor.workload import Workload
 
 BENCH_ROWS = 5_000

@@ -10,8 +10,8 @@ import pytest
 from cli_util import run_cli
 from dbutil import sandbox_exists
 
+from advisor.bench.server import Target
 from advisor.cli.interrupts import STOP, Interrupts
-from advisor.server import Target
 
 
 class _RaisesWhenCollected:

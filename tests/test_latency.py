@@ -10,13 +10,13 @@ import time
 import psutil
 import pytest
 
-from advisor.delayproxy import ProxyProcess
+from advisor.bench.delayproxy import ProxyProcess
+from advisor.bench.latency import check_rtt_ms, measure_rtt, simulated_distance, upstream_of
+from advisor.bench.runner import run_benchmark
+from advisor.bench.server import Target
 from advisor.errors import InputError
-from advisor.latency import check_rtt_ms, measure_rtt, simulated_distance, upstream_of
-from advisor.report import network_line
+from advisor.report.bench import network_line
 from advisor.results import BenchPlan, BenchReport
-from advisor.runner import run_benchmark
-from advisor.server import Target
 
 RTT_MS = 20.0
 TOLERANCE_MS = 15.0  # thread wake-ups on a shared 2-core machine

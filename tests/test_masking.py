@@ -1,7 +1,7 @@
 import pytest
 
+from advisor.bench.server import Target, mask
 from advisor.errors import InputError
-from advisor.server import Target, mask
 
 
 @pytest.mark.parametrize(

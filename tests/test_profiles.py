@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 from cli_util import assert_usage_error, run_cli
 
-from advisor import profile as profiles
+from advisor.advice.plan import plan_for
+from advisor.advice.rules import recommend
+from advisor.bench.runner import run_benchmark
+from advisor.bench.server import Target
 from advisor.errors import InputError
-from advisor.planning import plan_for
-from advisor.profile import Profile, load_file, save_profile, to_toml
+from advisor.profiles import profile as profiles
+from advisor.profiles.profile import Profile, load_file, save_profile, to_toml
 from advisor.results import BenchPlan
-from advisor.rules import recommend
-from advisor.runner import run_benchmark
-from advisor.server import Target
 from advisor.workload import Workload
 
 PROFILES_DIR = Path(__file__).resolve().parent.parent / "profiles"

@@ -12,10 +12,9 @@ from typing import Any
 
 import pytest
 
-from advisor.catalog import ALL_IDS, STRATEGIES
-from advisor.estimates import REFERENCE_ROWS, Estimator, Measurement
-from advisor.recommendation import Recommendation
-from advisor.rules import (
+from advisor.advice.estimates import REFERENCE_ROWS, Estimator, Measurement
+from advisor.advice.recommendation import Recommendation
+from advisor.advice.rules import (
     BULK_SAVING_S,
     BULK_SAVING_SHARE,
     LAYER_SAVING_S,
@@ -24,6 +23,7 @@ from advisor.rules import (
     usable,
     worth,
 )
+from advisor.strategy_info import ALL_IDS, STRATEGIES
 from advisor.workload import CONTINUOUS_BATCH_S, Workload
 
 

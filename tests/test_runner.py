@@ -8,14 +8,14 @@ from typing import Any
 import pytest
 from dbutil import advisor_connections, sandbox_exists, user_objects
 
-from advisor import ceiling
-from advisor.catalog import ALL_IDS
+from advisor.bench import ceiling
+from advisor.bench.runner import Event, Progress, RunFinished, StrategyFinished, run_benchmark
+from advisor.bench.server import Target
+from advisor.bench.strategies import IMPLEMENTATIONS
+from advisor.bench.strategies.driver import DriverCopy
 from advisor.errors import Cancelled
 from advisor.results import BenchPlan
-from advisor.runner import Event, Progress, RunFinished, StrategyFinished, run_benchmark
-from advisor.server import Target
-from advisor.strategies import IMPLEMENTATIONS
-from advisor.strategies.driver import DriverCopy
+from advisor.strategy_info import ALL_IDS
 
 
 def _plan(**kw: Any) -> BenchPlan:

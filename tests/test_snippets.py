@@ -13,11 +13,11 @@ import pytest
 import sqlalchemy as sa
 from snippet_util import check_tidy, import_snippet, params, workload
 
-from advisor.catalog import STRATEGIES, Layer
-from advisor.datagen import StandardData
-from advisor.rules import usable
-from advisor.server import quote_ident
+from advisor.advice.rules import usable
+from advisor.bench.data.datagen import StandardData
+from advisor.bench.server import quote_ident
 from advisor.snippets import BUILDERS, TABLE, TABLE_DDL, snippet
+from advisor.strategy_info import STRATEGIES, Layer
 from advisor.tables import STANDARD
 from advisor.workload import InputShape, Workload
 

@@ -16,18 +16,18 @@ import sqlalchemy as sa
 from shop import LINE_ITEMS, LINE_ITEMS_SQL, SCHEMA_SQL, state
 from snippet_util import check_tidy, import_snippet, variant_id, variants, workload
 
-from advisor.catalog import STRATEGIES, Layer
-from advisor.datagen import Row
+from advisor.advice.rules import recommend
+from advisor.bench.data.datagen import Row
+from advisor.bench.data.typegen import TableData
+from advisor.bench.introspect import read_table, snippet_table
+from advisor.bench.server import Target, quote_ident
+from advisor.bench.strategies.adapt import driver_row
+from advisor.bench.verify import first_difference, verifier_for
 from advisor.errors import InputError
-from advisor.introspect import read_table, snippet_table
-from advisor.rules import recommend
-from advisor.server import Target, quote_ident
-from advisor.snippet_table import SnippetTable
 from advisor.snippets import snippet
-from advisor.strategies.adapt import driver_row
+from advisor.snippets.table import SnippetTable
+from advisor.strategy_info import STRATEGIES, Layer
 from advisor.tables import TableSpec
-from advisor.typegen import TableData
-from advisor.verify import first_difference, verifier_for
 from advisor.workload import InputShape, Workload
 
 ROWS = 12

@@ -5,7 +5,7 @@ from enum import StrEnum
 
 import pytest
 
-from advisor.strict import SchemaError, convert, load, load_parts, prune
+from advisor.profiles.strict import SchemaError, convert, load, load_parts, prune
 
 
 class Colour(StrEnum):

@@ -6,11 +6,8 @@ import json
 
 import pytest
 
-from advisor.charts import draw_sweep_rows_per_s, draw_sweep_seconds, render, sweep_height
-from advisor.errors import InputError
-from advisor.estimates import loglog
-from advisor.results import BenchPlan, BenchReport, Environment, StrategyResult, SweepReport
-from advisor.sweep import (
+from advisor.advice.estimates import loglog
+from advisor.bench.sweep import (
     CLARITY_S,
     Apart,
     Close,
@@ -19,7 +16,10 @@ from advisor.sweep import (
     crossovers,
     log_volumes,
 )
-from advisor.sweepreport import headers, point_findings, table_rows
+from advisor.errors import InputError
+from advisor.report.charts import draw_sweep_rows_per_s, draw_sweep_seconds, render, sweep_height
+from advisor.report.sweep import headers, point_findings, table_rows
+from advisor.results import BenchPlan, BenchReport, Environment, StrategyResult, SweepReport
 
 Points = list[tuple[int, float]]
 

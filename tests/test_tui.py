@@ -8,10 +8,10 @@ from dbutil import sandbox_exists
 from rich.console import Console
 from textual.widgets import Button, DataTable, Input, OptionList, Static
 
-from advisor.profile import Profile, load_file, save_profile
+from advisor.bench.runner import run_benchmark
+from advisor.bench.server import Target
+from advisor.profiles.profile import Profile, load_file, save_profile
 from advisor.results import BenchPlan
-from advisor.runner import run_benchmark
-from advisor.server import Target
 from advisor.tui.app import AdvisorApp, make_app
 from advisor.tui.screens.benchmark import BenchmarkScreen
 from advisor.tui.screens.dialogs import ErrorDialog, HelpScreen, SaveDialog

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from advisor.datagen import BLOCK
+from advisor.bench.data.datagen import BLOCK
+from advisor.bench.data.typegen import TableData
 from advisor.errors import InputError
 from advisor.tables import Column, TableSpec
-from advisor.typegen import TableData
 
 COLUMNS = (
     Column("id", "integer", nullable=False, db_generated=True),

@@ -1,7 +1,7 @@
 import pytest
 
-from advisor.catalog import ALL_IDS, parse_strategy_ids
 from advisor.errors import InputError
+from advisor.strategy_info import ALL_IDS, parse_strategy_ids
 from advisor.units import format_count, format_seconds, parse_count
 
 

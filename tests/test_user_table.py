@@ -14,12 +14,12 @@ from cli_util import run_cli
 from dbutil import sandbox_exists, user_objects
 from shop import SCHEMA_SQL, state
 
-from advisor.catalog import ALL_IDS
+from advisor.bench.introspect import describe_table
+from advisor.bench.runner import run_benchmark
+from advisor.bench.server import Target
 from advisor.errors import InputError
-from advisor.introspect import describe_table
 from advisor.results import BenchPlan
-from advisor.runner import run_benchmark
-from advisor.server import Target
+from advisor.strategy_info import ALL_IDS
 
 QUICK = ("--rows", "300", "--repeat", "1", "--warmup", "0", "--no-memory", "--no-chart")
 

@@ -2,8 +2,7 @@ import struct
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from advisor.tables import STANDARD, Column, TableSpec
-from advisor.verify import (
+from advisor.bench.verify import (
     ChecksumBuilder,
     Verifier,
     canonical,
@@ -11,6 +10,7 @@ from advisor.verify import (
     first_difference,
     verifier_for,
 )
+from advisor.tables import STANDARD, Column, TableSpec
 
 
 def _checksum(rows: list[tuple[object, ...]], key: object = None) -> object:

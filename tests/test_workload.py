@@ -112,9 +112,9 @@ def test_question_choices_are_the_valid_values(key: str, kind: type) -> None:
 def test_domain_modules_need_no_textual_and_no_database() -> None:
     code = (
         "import sys\n"
-        "import advisor.rules, advisor.workload, advisor.estimates, advisor.snippets\n"
-        "import advisor.snippet_table\n"
-        "import advisor.recommendation, advisor.purposes\n"
+        "import advisor.advice.rules, advisor.workload, advisor.advice.estimates, advisor.snippets\n"
+        "import advisor.snippets.table\n"
+        "import advisor.advice.recommendation, advisor.advice.purposes\n"
         "print(sorted(m for m in ('textual', 'psycopg', 'sqlalchemy') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

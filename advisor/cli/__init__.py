@@ -12,12 +12,12 @@ import sys
 import click
 
 from advisor import __version__
+from advisor.bench.server import mask
 from advisor.cli.bench import bench, strategies
 from advisor.cli.interrupts import Interrupts
 from advisor.cli.profiles import list_profiles, rerun
 from advisor.cli.recommend import recommend
 from advisor.errors import AdvisorError, Cancelled
-from advisor.server import mask
 
 
 class _AdvisorGroup(click.Group):
@@ -63,7 +63,7 @@ def cli(ctx: click.Context, dsn: str | None) -> None:
         if profile is not None and not Path(profile).is_file():
             raise click.BadParameter(f"{profile!r} is not a file", param_hint="PROFILE.toml")
         if dsn is not None:
-            from advisor.server import Target
+            from advisor.bench.server import Target
 
             Target.resolve(dsn)  # a malformed DSN is a usage error now, not in the app
         from advisor.tui.app import run_app

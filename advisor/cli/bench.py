@@ -9,7 +9,6 @@ from typing import Any
 
 import click
 
-from advisor.catalog import STRATEGIES as CATALOG
 from advisor.cli.interrupts import STOP
 from advisor.cli.options import (
     COUNT,
@@ -23,6 +22,7 @@ from advisor.cli.options import (
     write_output,
 )
 from advisor.results import DATA_SETS, BenchPlan, BenchReport, SweepReport
+from advisor.strategy_info import STRATEGIES as CATALOG
 from advisor.units import format_count
 
 
@@ -148,8 +148,8 @@ def bench(
       advisor bench --sweep 100..100k --strategies orm_add_all,driver_copy --json sweep.json
       advisor bench --rows 10k --rtt-ms 10
     """
-    from advisor.runner import run_benchmark
-    from advisor.server import Target
+    from advisor.bench.runner import run_benchmark
+    from advisor.bench.server import Target
 
     volumes = _sweep_volumes(ctx, sweep, points, save)
     output_path(json_out, "--json")
@@ -169,7 +169,7 @@ def bench(
     )
     stdout_taken = "-" in (json_out, markdown_out)
     human = sys.stderr if stdout_taken else sys.stdout
-    from advisor.sweep import run_sweep
+    from advisor.bench.sweep import run_sweep
 
     with Target.resolve(dsn) as target:
         click.echo(f"server: {target.info().describe()}", err=True)
@@ -180,17 +180,17 @@ def bench(
                 else run_benchmark(target, plan, on_event=progress.handle, cancel=STOP)
             )
     if isinstance(measured, SweepReport):
-        from advisor import sweepreport
+        from advisor.report import sweep as sweepreport
 
         print_sweep(measured, human, chart=not no_chart)
         _export(json_out, sweepreport.to_json, markdown_out, sweepreport.markdown, measured)
         return
-    from advisor import report
+    from advisor.report import bench as report
 
     print_report(measured, human, chart=not no_chart)
     _export(json_out, report.to_json, markdown_out, report.markdown, measured)
     if save:
-        from advisor.profile import Profile, save_profile
+        from advisor.profiles.profile import Profile, save_profile
 
         profile = Profile(name=Path(save).stem)
         profile.record(measured)
@@ -213,7 +213,7 @@ def _sweep_volumes(
         )
     if save:
         raise click.UsageError("--save keeps one volume, not a sweep; keep a sweep with --json")
-    from advisor.sweep import DEFAULT_POINTS, log_volumes
+    from advisor.bench.sweep import DEFAULT_POINTS, log_volumes
 
     return log_volumes(*sweep, DEFAULT_POINTS if points is None else points)
 
@@ -243,7 +243,7 @@ def _console(stream: Any) -> Any:
 def print_report(report: BenchReport, stream: Any, *, chart: bool) -> None:
     from rich.table import Table
 
-    from advisor.report import (
+    from advisor.report.bench import (
         HEADERS,
         ceiling_line,
         findings,
@@ -273,7 +273,7 @@ def print_report(report: BenchReport, stream: Any, *, chart: bool) -> None:
     for line in filter(None, (ceiling_line(report), *findings(report))):
         console.print(line, markup=False)
     if chart and any(r.rows_per_s > 0 for r in report.results):
-        from advisor.charts import draw_rows_per_s, render, rows_per_s_height
+        from advisor.report.charts import draw_rows_per_s, render, rows_per_s_height
 
         width = min(console.width, 100)
         console.print()
@@ -285,7 +285,7 @@ def print_report(report: BenchReport, stream: Any, *, chart: bool) -> None:
 def print_sweep(sweep: SweepReport, stream: Any, *, chart: bool) -> None:
     from rich.table import Table
 
-    from advisor import sweepreport
+    from advisor.report import sweep as sweepreport
 
     console = _console(stream)
     console.print(sweepreport.summary_line(sweep))
@@ -307,7 +307,12 @@ def print_sweep(sweep: SweepReport, stream: Any, *, chart: bool) -> None:
     for line in [*lines, *sweepreport.point_findings(sweep)]:
         console.print(f"  {line}", markup=False)
     if chart and any(sweep.series().values()):
-        from advisor.charts import draw_sweep_rows_per_s, draw_sweep_seconds, render, sweep_height
+        from advisor.report.charts import (
+            draw_sweep_rows_per_s,
+            draw_sweep_seconds,
+            render,
+            sweep_height,
+        )
 
         for draw in (draw_sweep_rows_per_s, draw_sweep_seconds):
             console.print()
@@ -352,11 +357,11 @@ class BenchProgress:
         return self
 
     def handle(self, event: object) -> None:
-        from advisor.runner import BenchStarted, Progress, RunFinished
-        from advisor.sweep import PointStarted
+        from advisor.bench.runner import BenchStarted, Progress, RunFinished
+        from advisor.bench.sweep import PointStarted
 
         if isinstance(event, BenchStarted) and not self._announced:
-            from advisor.report import network_line
+            from advisor.report.bench import network_line
 
             self._announced = True  # a sweep shows every point's round trip with the results
             click.echo(network_line(event.plan, [event.environment]), err=True)

@@ -8,8 +8,8 @@ from typing import Any
 
 import click
 
-from advisor.catalog import parse_strategy_ids
 from advisor.errors import InputError
+from advisor.strategy_info import parse_strategy_ids
 from advisor.units import parse_count
 
 
@@ -55,7 +55,7 @@ class MillisecondsType(click.ParamType):  # type: ignore[type-arg]
     def convert(
         self, value: Any, param: click.Parameter | None, ctx: click.Context | None
     ) -> float:
-        from advisor.latency import check_rtt_ms  # the proxy's modules only when asked for
+        from advisor.bench.latency import check_rtt_ms  # the proxy's modules only when asked for
 
         try:
             return check_rtt_ms(float(value))

@@ -36,12 +36,12 @@ def rerun(profile_path: str, dsn: str | None, no_chart: bool, update: bool, chec
       advisor rerun my.toml --dsn postgresql://me@db.internal/app --update
       advisor rerun my.toml --check --no-chart     # in CI: exit 1 on a regression
     """
-    from advisor import profile as profiles
+    from advisor.bench.runner import run_benchmark
+    from advisor.bench.server import Target
     from advisor.cli.bench import BenchProgress, print_report
-    from advisor.compare import compare
     from advisor.errors import InputError
-    from advisor.runner import run_benchmark
-    from advisor.server import Target
+    from advisor.profiles import profile as profiles
+    from advisor.profiles.compare import compare
 
     saved = profiles.load_file(profile_path)
     if saved.plan is None:
@@ -69,7 +69,7 @@ def rerun(profile_path: str, dsn: str | None, no_chart: bool, update: bool, chec
 
 
 def _describe(profile: object) -> str:
-    from advisor.profile import Profile
+    from advisor.profiles.profile import Profile
 
     assert isinstance(profile, Profile)
     measured = (
@@ -84,8 +84,8 @@ def print_comparison(comparisons: Sequence[object], *, chart: bool) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from advisor.charts import comparison_height, draw_comparison, render
-    from advisor.compare import COMPARISON_HEADERS, Comparison, comparison_cells
+    from advisor.profiles.compare import COMPARISON_HEADERS, Comparison, comparison_cells
+    from advisor.report.charts import comparison_height, draw_comparison, render
 
     rows = [c for c in comparisons if isinstance(c, Comparison)]
     console = Console(highlight=False, soft_wrap=True)
@@ -118,7 +118,7 @@ def list_profiles(directory: str | None) -> None:
 
     DIRECTORY defaults to ./profiles when it exists, else the user's data directory.
     """
-    from advisor.profile import default_directory, scan
+    from advisor.profiles.profile import default_directory, scan
     from advisor.units import format_rate
 
     folder = Path(directory) if directory else default_directory()

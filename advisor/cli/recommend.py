@@ -12,7 +12,7 @@ from advisor.errors import InputError
 from advisor.workload import QUESTION_BY_KEY, Workload
 
 if TYPE_CHECKING:
-    from advisor.snippet_table import SnippetTable
+    from advisor.snippets.table import SnippetTable
 
 
 def _help(key: str) -> str:
@@ -124,9 +124,9 @@ def recommend(
       advisor recommend --shape dicts --rows 2M --correctness medium --frequency daily \\
           --upsert --table shop.orders --dsn postgresql://me@db.example.com/shop
     """
+    from advisor.advice.estimates import load_bench
+    from advisor.advice.rules import recommend as advise
     from advisor.cli.options import check_save_path
-    from advisor.estimates import load_bench
-    from advisor.rules import recommend as advise
 
     check_save_path(save, force)
     if dsn is not None and table is None:
@@ -147,14 +147,14 @@ def recommend(
     if as_json:
         click.echo(json.dumps(rec.to_dict(), indent=2, ensure_ascii=False))
     else:
-        from advisor.card import print_card
+        from advisor.report.card import print_card
 
         print_card(rec, sys.stdout)
     if save:
         from pathlib import Path
 
-        from advisor.planning import plan_for
-        from advisor.profile import Profile, save_profile
+        from advisor.advice.plan import plan_for
+        from advisor.profiles.profile import Profile, save_profile
 
         profile = Profile(
             Path(save).stem, workload=workload, recommendation=rec, plan=plan_for(rec)
@@ -165,9 +165,9 @@ def recommend(
 def _snippet_table(name: str | None, dsn: str | None) -> SnippetTable:
     """The table the snippet is written for: the standard one, or --table as the catalogs of
     the server named by --dsn (or the environment) describe it."""
-    from advisor.introspect import snippet_table
-    from advisor.server import Target
-    from advisor.snippet_table import STANDARD_TABLE
+    from advisor.bench.introspect import snippet_table
+    from advisor.bench.server import Target
+    from advisor.snippets.table import STANDARD_TABLE
 
     if name is None:
         return STANDARD_TABLE

@@ -1,8 +1,8 @@
 """The interactive app: questionnaire -> recommendation -> live benchmark -> profile.
 
 A thin skin over the domain: answers become a `Workload` (advisor.workload), advice comes
-from `advisor.rules`, measurements from `advisor.runner` in a worker thread, profiles from
-`advisor.profile`. Heavy libraries (SQLAlchemy, psycopg, the embedded server) are imported
+from `advisor.advice.rules`, measurements from `advisor.bench.runner` in a worker thread, profiles from
+`advisor.profiles.profile`. Heavy libraries (SQLAlchemy, psycopg, the embedded server) are imported
 only when a benchmark first needs them, so the first screen paints at once.
 """
 
@@ -23,7 +23,7 @@ from advisor.tui.screens.dialogs import HelpScreen
 from advisor.tui.screens.questionnaire import QuestionnaireScreen
 
 if TYPE_CHECKING:
-    from advisor.server import Target
+    from advisor.bench.server import Target
 
 
 def _terminal_is_light() -> bool:
@@ -63,7 +63,7 @@ class AdvisorApp(App[None]):
     def target(self) -> Target:
         """The server to measure on, resolved on first use (called from worker threads)."""
         if self._target is None:
-            from advisor.server import Target
+            from advisor.bench.server import Target
 
             self._target = Target.resolve(self.dsn)
         return self._target
@@ -72,14 +72,14 @@ class AdvisorApp(App[None]):
         """Where benchmarks run, for people: never a password."""
         if self._target is not None and self._target.started:
             return self._target.info().describe()
-        from advisor.server import DSN_ENV_VARS, mask
+        from advisor.bench.server import DSN_ENV_VARS, mask
 
         dsn = self.dsn or next((os.environ[v] for v in DSN_ENV_VARS if os.environ.get(v)), None)
         return f"server {mask(dsn)!r}" if dsn else "embedded PostgreSQL (starts with the first run)"
 
     def open_profile(self, path: Path) -> None:
         from advisor.errors import InputError
-        from advisor.profile import load_file
+        from advisor.profiles.profile import load_file
         from advisor.tui.screens.dialogs import ErrorDialog
         from advisor.tui.screens.profile import ProfileScreen
 

@@ -12,10 +12,10 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from advisor.catalog import STRATEGIES
+from advisor.advice.recommendation import Recommendation
 from advisor.errors import InputError
-from advisor.recommendation import Recommendation
 from advisor.results import BenchPlan
+from advisor.strategy_info import STRATEGIES
 from advisor.tui.screens.questionnaire import Raises
 from advisor.tui.widgets.bench_panel import BenchPanel
 from advisor.units import parse_count
@@ -162,7 +162,7 @@ class BenchmarkScreen(Screen[None]):
             self.query_one("#target", Static).update(f"target: {self.app.target_label()}")
 
     def action_save(self) -> None:
-        from advisor.profile import Profile, default_directory
+        from advisor.profiles.profile import Profile, default_directory
         from advisor.tui.screens.dialogs import SaveDialog
         from advisor.tui.widgets.saving import save_with_feedback
 

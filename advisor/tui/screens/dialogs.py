@@ -117,7 +117,7 @@ class ProfilePicker(ModalScreen[Path | None]):
         self.directory = directory
 
     def compose(self) -> ComposeResult:
-        from advisor.profile import scan
+        from advisor.profiles.profile import scan
         from advisor.units import format_rate
 
         found = scan(self.directory) if self.directory.is_dir() else []

@@ -229,7 +229,7 @@ class QuestionnaireScreen(Screen[None]):
         return Workload.from_dict(answers)
 
     def _finish(self) -> None:
-        from advisor.rules import recommend
+        from advisor.advice.rules import recommend
         from advisor.tui.screens.recommendation import RecommendationScreen
 
         try:
@@ -240,7 +240,7 @@ class QuestionnaireScreen(Screen[None]):
         self.app.push_screen(RecommendationScreen(recommend(workload)))
 
     def action_open_profile(self) -> None:
-        from advisor.profile import default_directory
+        from advisor.profiles.profile import default_directory
         from advisor.tui.app import AdvisorApp
         from advisor.tui.screens.dialogs import ProfilePicker
 

@@ -14,8 +14,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from advisor.card import card_blocks
-from advisor.recommendation import Recommendation
+from advisor.advice.recommendation import Recommendation
+from advisor.report.card import card_blocks
 
 
 class RecommendationScreen(Screen[None]):
@@ -54,14 +54,14 @@ class RecommendationScreen(Screen[None]):
         self.query_one("#card", VerticalScroll).focus()
 
     def action_benchmark(self) -> None:
-        from advisor.planning import plan_for
+        from advisor.advice.plan import plan_for
         from advisor.tui.screens.benchmark import BenchmarkScreen
 
         self.app.push_screen(BenchmarkScreen(plan_for(self.recommendation), self.recommendation))
 
     def action_save(self) -> None:
-        from advisor.planning import plan_for
-        from advisor.profile import Profile, default_directory
+        from advisor.advice.plan import plan_for
+        from advisor.profiles.profile import Profile, default_directory
         from advisor.tui.screens.dialogs import SaveDialog
         from advisor.tui.widgets.saving import save_with_feedback
 

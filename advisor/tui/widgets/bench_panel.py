@@ -1,6 +1,6 @@
 """A running benchmark: progress per strategy and overall, a live chart and a results table.
 
-The work happens in a thread worker that calls `advisor.runner.run_benchmark`; the runner's
+The work happens in a thread worker that calls `advisor.bench.runner.run_benchmark`; the runner's
 events come back as messages (post_message is thread-safe), so widgets are only ever touched
 from the app's thread. Stopping sets the runner's cancel event: it stops between batches
 and drops the sandbox before the worker ends.
@@ -20,10 +20,10 @@ from textual.message import Message
 from textual.widgets import DataTable, Label, ProgressBar, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerFailed, WorkerState
 
-from advisor.catalog import ALL_IDS
 from advisor.errors import AdvisorError, Cancelled
-from advisor.report import HEADERS, result_cells
+from advisor.report.bench import HEADERS, result_cells
 from advisor.results import BenchPlan, BenchReport
+from advisor.strategy_info import ALL_IDS
 from advisor.tui.widgets.charts import RowsPerSecondChart
 
 
@@ -111,7 +111,7 @@ class BenchPanel(Vertical):
     @work(thread=True, exclusive=True, exit_on_error=False, group="bench")
     def _run(self, plan: BenchPlan) -> BenchReport | None:
         """The report, or None when cancelled (cancelling is not a failure)."""
-        from advisor.runner import run_benchmark
+        from advisor.bench.runner import run_benchmark
         from advisor.tui.app import AdvisorApp
 
         app = self.app
@@ -128,7 +128,7 @@ class BenchPanel(Vertical):
             return None
 
     def on_bench_panel_runner_event(self, message: RunnerEvent) -> None:
-        from advisor.runner import (
+        from advisor.bench.runner import (
             BenchStarted,
             CeilingFinished,
             Progress,
@@ -170,7 +170,7 @@ class BenchPanel(Vertical):
         assert self.report is not None
         table = self.query_one("#results", DataTable)
         table.clear()
-        from advisor.report import ranked
+        from advisor.report.bench import ranked
 
         for r in ranked(self.report):
             cells = result_cells(self.report, r)
@@ -209,7 +209,7 @@ class BenchPanel(Vertical):
             )
             self.post_message(self.Finished(self.report))
         elif event.state == WorkerState.ERROR:
-            from advisor.server import mask
+            from advisor.bench.server import mask
 
             error = event.worker.error
             text = (

@@ -1,11 +1,16 @@
-"""PlotextPlot widgets drawing with the functions the CLI uses (advisor.charts)."""
+"""PlotextPlot widgets drawing with the functions the CLI uses (advisor.report.charts)."""
 
 from __future__ import annotations
 
 from textual_plotext import PlotextPlot
 
-from advisor.charts import comparison_height, draw_comparison, draw_rows_per_s, rows_per_s_height
-from advisor.compare import Comparison
+from advisor.profiles.compare import Comparison
+from advisor.report.charts import (
+    comparison_height,
+    draw_comparison,
+    draw_rows_per_s,
+    rows_per_s_height,
+)
 from advisor.results import BenchReport
 
 

@@ -6,7 +6,7 @@ from typing import Any
 from textual.screen import Screen
 
 from advisor.errors import InputError
-from advisor.profile import Profile, save_profile
+from advisor.profiles.profile import Profile, save_profile
 
 
 def save_with_feedback(screen: Screen[Any], profile: Profile, path: Path) -> bool:

@@ -1,0 +1,1 @@
+"""The benchmark engine: servers, the sandbox, strategies, the verified runner, sweeps."""

@@ -1,0 +1,40 @@
+"""The eight insert strategies, by id (see `advisor.strategy_info` for what each one is)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from advisor.bench.strategies.base import Strategy
+from advisor.bench.strategies.core import CoreExecute
+from advisor.bench.strategies.driver import (
+    DriverCopy,
+    DriverCopyBinary,
+    DriverExecutemany,
+    DriverUnnest,
+)
+from advisor.bench.strategies.orm import OrmAddAll, OrmBulkInsert, OrmBulkSaveObjects
+
+if TYPE_CHECKING:
+    from advisor.bench.server import Target
+    from advisor.bench.table import BenchTable
+
+IMPLEMENTATIONS: dict[str, type[Strategy]] = {
+    cls.info.id: cls
+    for cls in (
+        OrmAddAll,
+        OrmBulkSaveObjects,
+        OrmBulkInsert,
+        CoreExecute,
+        DriverExecutemany,
+        DriverCopy,
+        DriverCopyBinary,
+        DriverUnnest,
+    )
+}
+
+
+def create(strategy_id: str, target: Target, table: BenchTable) -> Strategy:
+    return IMPLEMENTATIONS[strategy_id](target, table)
+
+
+__all__ = ["IMPLEMENTATIONS", "Strategy", "create"]

@@ -1,0 +1,189 @@
+"""The sandbox table a benchmark writes to, with the views strategies need of it."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from advisor.bench.server import Sandbox, quote_ident
+from advisor.bench.verify import Checksum, ChecksumBuilder, verifier_for
+from advisor.errors import InputError
+from advisor.tables import TableSpec
+
+if TYPE_CHECKING:
+    import psycopg
+    import sqlalchemy as sa
+
+Row = tuple[Any, ...]
+FETCH_ROWS = 50_000
+
+
+class BenchTable:
+    """A table created from `spec` inside the sandbox schema."""
+
+    def __init__(self, sandbox: Sandbox, spec: TableSpec) -> None:
+        self.sandbox = sandbox
+        self.spec = spec
+        self.schema = sandbox.schema
+        self.name = spec.name
+        self.qualified = sandbox.qualified(spec.name)
+        self.names = spec.insert_names
+        self.column_list = ", ".join(quote_ident(n) for n in self.names)
+        self.verifier = verifier_for(spec, quote_ident)
+
+    def create(self) -> None:
+        import psycopg
+
+        try:
+            self.sandbox.admin.execute(self.spec.create_sql.format(table=self.qualified))
+        except psycopg.errors.InsufficientPrivilege as exc:  # LIKE needs SELECT on the source
+            raise InputError(
+                f"cannot clone {self.spec.source or self.name}: {exc.diag.message_primary}"
+            ) from None
+
+    def violation(self, exc: psycopg.errors.IntegrityError) -> str:
+        """A sentence naming the constraint the rows broke, with its definition."""
+        kind = _CONSTRAINT_KINDS.get(type(exc).__name__, "a constraint")
+        name = exc.diag.constraint_name
+        row = self.sandbox.admin.execute(
+            "SELECT coalesce("
+            " (SELECT pg_get_constraintdef(oid) FROM pg_constraint"
+            "  WHERE conrelid = %(t)s::regclass AND conname = %(n)s),"
+            " (SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i"
+            "  JOIN pg_class c ON c.oid = i.indexrelid"
+            "  WHERE i.indrelid = %(t)s::regclass AND c.relname = %(n)s))",
+            {"t": self.qualified, "n": name},
+        ).fetchone()
+        definition = f": {row[0]}" if row and row[0] else ""
+        what = f'{kind} "{name}"' if name else f"{kind} ({exc.diag.message_primary})"
+        source = self.spec.source or self.name
+        return (
+            f"the generated rows violate {what} of {source}{definition}; synthetic rows cannot"
+            " satisfy it, so benchmark a copy of the table without it"
+        )
+
+    @cached_property
+    def type_oids(self) -> list[int]:
+        """Type OIDs of the inserted columns, in insert order (for binary COPY)."""
+        rows = self.sandbox.admin.execute(
+            "SELECT attname, atttypid::int FROM pg_attribute"
+            " WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped",
+            (self.qualified,),
+        ).fetchall()
+        by_name = {str(name): int(oid) for name, oid in rows}
+        return [by_name[n] for n in self.names]
+
+    @cached_property
+    def can_checkpoint(self) -> bool:
+        row = self.sandbox.admin.execute(
+            "SELECT rolsuper OR pg_has_role(current_user, 'pg_checkpoint', 'MEMBER')"
+            " FROM pg_roles WHERE rolname = current_user"
+        ).fetchone()
+        return bool(row and row[0])
+
+    def reset(self) -> None:
+        """Empty the table and flush dirty pages, so every run starts from the same state."""
+        self.sandbox.admin.execute(f"TRUNCATE {self.qualified} RESTART IDENTITY")
+        if self.can_checkpoint:
+            self.sandbox.admin.execute("CHECKPOINT")
+
+    def stored_batches(self) -> Iterator[list[Row]]:
+        """The stored rows of the inserted columns in the verifier's exact form (floats as
+        bits, enums and JSON as text), streamed in binary through a server cursor."""
+        conn = self.sandbox.admin
+        with conn.transaction(), conn.cursor(name="advisor_verify", binary=True) as cur:
+            cur.execute(f"SELECT {self.verifier.select_list} FROM {self.qualified}")
+            while batch := cur.fetchmany(FETCH_ROWS):
+                yield batch
+
+    def stored_checksum(self) -> Checksum:
+        builder = ChecksumBuilder(self.verifier.stored_key)
+        for batch in self.stored_batches():
+            builder.add(batch)
+        return builder.result()
+
+    @property
+    def notes(self) -> tuple[str, ...]:
+        """What a reader of the results should know about this table and how it is written."""
+        json_columns = [
+            c.name for c in self.spec.insert_columns if c.nullable and c.base_type in _JSON_TYPES
+        ]
+        if not json_columns:
+            return self.spec.notes
+        return (
+            *self.spec.notes,
+            f"SQLAlchemy maps the JSON columns ({', '.join(json_columns)}) with none_as_null=True:"
+            " by default it would store Python None as a JSON null, not SQL NULL",
+        )
+
+    @cached_property
+    def sa_table(self) -> sa.Table:
+        """The table as SQLAlchemy reflects it (shared by every SQLAlchemy strategy)."""
+        import sqlalchemy as sa
+
+        engine = sa.create_engine(
+            "postgresql+psycopg://",
+            creator=self.sandbox.target.connect,
+            poolclass=sa.NullPool,
+        )
+        try:
+            with warnings.catch_warnings():
+                # bpchar is handled by _adjust_reflected; other unknown types are never inserted
+                # (unsupported types are refused before any run: these are generated columns).
+                warnings.filterwarnings("ignore", "Did not recognize type", sa.exc.SAWarning)
+                return sa.Table(
+                    self.name,
+                    sa.MetaData(schema=self.schema),
+                    autoload_with=engine,
+                    listeners=[("column_reflect", self._adjust_reflected)],
+                )
+        finally:
+            engine.dispose()
+
+    def _adjust_reflected(self, inspector: Any, table: Any, column_info: dict[str, Any]) -> None:
+        """Reflection hook, for what SQLAlchemy would otherwise get wrong on this table.
+
+        JSON columns (and arrays of JSON) store Python None as SQL NULL, as the other
+        strategies do, instead of SQLAlchemy's default JSON null. `bpchar` (character
+        without a length) is a type SQLAlchemy does not know, and the ORM cannot cast to a
+        NullType; as it neither pads nor cuts, it is sent as TEXT (CHAR would mean char(1)).
+        """
+        import sqlalchemy as sa
+
+        column_type = column_info["type"]
+        if isinstance(column_type, sa.ARRAY):
+            column_type = column_type.item_type
+        if isinstance(column_type, sa.JSON):
+            column_type.none_as_null = True
+        by_name = {c.name: c for c in self.spec.columns}
+        column = by_name.get(column_info["name"])
+        if column is not None and column.base_type == "bpchar":
+            column_info["type"] = sa.ARRAY(sa.Text()) if column.is_array else sa.Text()
+
+    @cached_property
+    def model(self) -> type[Any]:
+        """A declarative ORM class mapped onto the table (its own registry per table)."""
+        from sqlalchemy.orm import DeclarativeBase
+
+        if not self.sa_table.primary_key.columns:
+            # SQLAlchemy's mapper refuses such a table; say so in words a user can act on.
+            raise ValueError(
+                f"the ORM maps only tables with a primary key, and {self.spec.source or self.name}"
+                " has none (Core and the driver strategies do not need one)"
+            )
+
+        class Base(DeclarativeBase):
+            pass
+
+        return type("BenchRow", (Base,), {"__table__": self.sa_table})
+
+
+_JSON_TYPES = ("json", "jsonb")
+_CONSTRAINT_KINDS = {
+    "CheckViolation": "CHECK constraint",
+    "UniqueViolation": "unique constraint",
+    "ExclusionViolation": "exclusion constraint",
+    "NotNullViolation": "NOT NULL constraint",
+}

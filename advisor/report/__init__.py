@@ -1,0 +1,1 @@
+"""Text for both faces: result tables, Markdown, the recommendation card, plotext charts."""

@@ -1,0 +1,168 @@
+"""Benchmark results as table cells, Markdown and JSON: one source for CLI, TUI and exports."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from advisor.bench.latency import RTT_TRIES
+from advisor.results import BenchPlan, BenchReport, Environment, StrategyResult
+from advisor.units import format_count, format_rate, format_seconds
+
+HEADERS = (
+    "strategy",
+    "layer",
+    "median",
+    "min–max",
+    "rows/s",
+    "× vs slowest",
+    "% of ceiling",
+    "verified",
+    "peak MiB",
+)
+
+
+def ranked(report: BenchReport) -> list[StrategyResult]:
+    """Fastest first; strategies that failed to insert at the end."""
+    return sorted(report.results, key=lambda r: (r.error is not None, -r.rows_per_s))
+
+
+def seconds_span(low_s: float, high_s: float) -> str:
+    """A duration range sharing its unit when it can; one figure when both ends round alike."""
+    lo, hi = format_seconds(low_s), format_seconds(high_s)
+    if lo == hi:
+        return lo
+    lo_num, lo_unit = lo.rsplit(" ", 1)
+    _hi_num, hi_unit = hi.rsplit(" ", 1)
+    return f"{lo_num}–{hi}" if lo_unit == hi_unit else f"{lo}–{hi}"
+
+
+def verified_cell(r: StrategyResult) -> str:
+    if r.error:
+        return "FAILED"
+    return "yes" if r.verified else "NO"
+
+
+def result_cells(report: BenchReport, r: StrategyResult) -> tuple[str, ...]:
+    if r.error or not r.runs_s:
+        return (r.strategy, r.layer, "—", "—", "—", "—", "—", verified_cell(r), "—")
+    slowest = report.slowest_rows_per_s()
+    pct = report.pct_of_ceiling(r)
+    peak = (
+        "—" if r.peak_mib is None else f"{r.peak_mib:.1f}" + ("*" if r.peak_includes_batch else "")
+    )
+    return (
+        r.strategy,
+        r.layer,
+        format_seconds(r.median_s),
+        seconds_span(r.min_s, r.max_s),
+        format_count(r.rows_per_s),
+        f"{r.rows_per_s / slowest:.1f}×" if slowest else "—",
+        "—" if pct is None else f"{pct:.0f}%",
+        verified_cell(r),
+        peak,
+    )
+
+
+def table_rows(report: BenchReport) -> list[tuple[str, ...]]:
+    return [result_cells(report, r) for r in ranked(report)]
+
+
+def summary_line(report: BenchReport) -> str:
+    plan = report.plan
+    warm = f" (+{plan.warmup} warmup)" if plan.warmup else ""
+    data = plan.table or f"{plan.data} data"
+    where = report.environment.target_description
+    return f"{plan.rows:,} rows × {plan.repeat} runs{warm}, {data}, on {where}"
+
+
+def _ms_span(values: list[float]) -> str:
+    """One round trip, or the range of several (a sweep measures one per volume)."""
+    return seconds_span(min(values) / 1000, max(values) / 1000)
+
+
+def network_line(plan: BenchPlan, environments: list[Environment]) -> str:
+    """How far the server was: the measured round trip and, if any, the simulated one."""
+    measured = [e.rtt_ms for e in environments if e.rtt_ms is not None]
+    line = "round trip to the server: " + (
+        f"{_ms_span(measured)} (median of {RTT_TRIES} SELECT 1)" if measured else "not measured"
+    )
+    if plan.simulated_rtt_ms is not None:
+        proxied = [e.proxied_rtt_ms for e in environments if e.proxied_rtt_ms is not None]
+        through = f", {_ms_span(proxied)} measured through it" if proxied else ""
+        line += f"; simulated {plan.simulated_rtt_ms:g} ms by a loopback proxy{through}"
+    return line
+
+
+def ceiling_line(report: BenchReport) -> str | None:
+    c = report.ceiling
+    if c is None:
+        return None
+    if not c.runs_s:
+        return f"server ceiling: not measured ({c.note})"
+    status = "" if c.verified else " (UNVERIFIED)"
+    note = f"; {c.note}" if c.note else ""
+    return (
+        f"server ceiling: {format_rate(c.rows_per_s)} ({c.method}, median "
+        f"{format_seconds(c.median_s)}){status}{note}"
+    )
+
+
+def note_lines(report: BenchReport) -> list[str]:
+    return [f"note: {note}" for note in report.notes]
+
+
+def findings(report: BenchReport) -> list[str]:
+    """One line per strategy that failed or did not verify, with what was found."""
+    lines = []
+    for r in ranked(report):
+        if r.error:
+            lines.append(f"{r.strategy} failed: {r.error}")
+        elif r.problem:
+            lines.append(f"{r.strategy} NOT VERIFIED: {r.problem}")
+    if any(r.peak_includes_batch for r in report.results):
+        lines.append(
+            "* peak memory includes one input batch (the input was too large to build first)"
+        )
+    return lines
+
+
+def markdown(report: BenchReport) -> str:
+    env = report.environment
+    out = [
+        "## pg-insert-advisor benchmark",
+        "",
+        summary_line(report) + ".",
+        "",
+        "| " + " | ".join(HEADERS) + " |",
+        "|" + "|".join("---:" if i > 1 else "---" for i in range(len(HEADERS))) + "|",
+    ]
+    out += ["| " + " | ".join(cells) + " |" for cells in table_rows(report)]
+    out.append("")
+    extra = [
+        line for line in (*note_lines(report), ceiling_line(report), *findings(report)) if line
+    ]
+    out += [f"- {line}" for line in extra]
+    out += [
+        f"- {network_line(report.plan, [env])}",
+        f"- {environment_line(env)}",
+        f"- started {report.started}, took {format_seconds(report.elapsed_s)}; medians of "
+        f"{report.plan.repeat} verified runs, min–max shown",
+        "",
+    ]
+    return "\n".join(out)
+
+
+def environment_line(env: Environment) -> str:
+    return (
+        f"Python {env.python}, psycopg {env.psycopg} (libpq {env.libpq}), SQLAlchemy "
+        f"{env.sqlalchemy}, PostgreSQL {env.server_version}, {env.cpu_count} CPUs, {env.platform}"
+    )
+
+
+def to_json(report: BenchReport) -> str:
+    return dump_json(report.to_dict())
+
+
+def dump_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=2) + "\n"
