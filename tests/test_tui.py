@@ -13,8 +13,8 @@ from advisor.bench.server import Target
 from advisor.profiles.profile import Profile, load_file, save_profile
 from advisor.results import BenchPlan
 from advisor.tui.app import AdvisorApp, make_app
+from advisor.tui.dialogs import ErrorDialog, HelpScreen, SaveDialog
 from advisor.tui.screens.benchmark import BenchmarkScreen
-from advisor.tui.screens.dialogs import ErrorDialog, HelpScreen, SaveDialog
 from advisor.tui.screens.profile import ProfileScreen
 from advisor.tui.screens.questionnaire import QuestionnaireScreen
 from advisor.tui.screens.recommendation import RecommendationScreen

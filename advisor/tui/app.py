@@ -1,8 +1,8 @@
 """The interactive app: questionnaire -> recommendation -> live benchmark -> profile.
 
 A thin skin over the domain: answers become a `Workload` (advisor.workload), advice comes
-from `advisor.advice.rules`, measurements from `advisor.bench.runner` in a worker thread, profiles from
-`advisor.profiles.profile`. Heavy libraries (SQLAlchemy, psycopg, the embedded server) are imported
+from `advisor.advice`, measurements from `advisor.bench` in a worker thread, profiles from
+`advisor.profiles`. Heavy libraries (SQLAlchemy, psycopg, the embedded server) are imported
 only when a benchmark first needs them, so the first screen paints at once.
 """
 
@@ -19,7 +19,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
-from advisor.tui.screens.dialogs import HelpScreen
+from advisor.tui.dialogs import HelpScreen
 from advisor.tui.screens.questionnaire import QuestionnaireScreen
 
 if TYPE_CHECKING:
@@ -80,7 +80,7 @@ class AdvisorApp(App[None]):
     def open_profile(self, path: Path) -> None:
         from advisor.errors import InputError
         from advisor.profiles.profile import load_file
-        from advisor.tui.screens.dialogs import ErrorDialog
+        from advisor.tui.dialogs import ErrorDialog
         from advisor.tui.screens.profile import ProfileScreen
 
         try:

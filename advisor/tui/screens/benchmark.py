@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -16,9 +16,12 @@ from advisor.advice.recommendation import Recommendation
 from advisor.errors import InputError
 from advisor.results import BenchPlan
 from advisor.strategy_info import STRATEGIES
-from advisor.tui.screens.questionnaire import Raises
 from advisor.tui.widgets.bench_panel import BenchPanel
+from advisor.tui.widgets.validators import Raises
 from advisor.units import parse_count
+
+if TYPE_CHECKING:
+    from advisor.tui.app import AdvisorApp
 
 
 def _count_text(rows: int) -> str:
@@ -51,10 +54,7 @@ class BenchmarkScreen(Screen[None]):
         self.recommendation = recommendation
 
     def compose(self) -> ComposeResult:
-        from advisor.tui.app import AdvisorApp
-
-        app = self.app
-        target = app.target_label() if isinstance(app, AdvisorApp) else ""
+        target = cast("AdvisorApp", self.app).target_label()
         yield Header()
         with Horizontal(id="plan"):
             yield SelectionList[str](
@@ -156,14 +156,12 @@ class BenchmarkScreen(Screen[None]):
         self._refresh_target()
 
     def _refresh_target(self) -> None:
-        from advisor.tui.app import AdvisorApp
-
-        if isinstance(self.app, AdvisorApp):
-            self.query_one("#target", Static).update(f"target: {self.app.target_label()}")
+        target = cast("AdvisorApp", self.app).target_label()
+        self.query_one("#target", Static).update(f"target: {target}")
 
     def action_save(self) -> None:
         from advisor.profiles.profile import Profile, default_directory
-        from advisor.tui.screens.dialogs import SaveDialog
+        from advisor.tui.dialogs import SaveDialog
         from advisor.tui.widgets.saving import save_with_feedback
 
         report = self.query_one(BenchPanel).report

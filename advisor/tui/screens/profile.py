@@ -128,7 +128,7 @@ class ProfileScreen(Screen[None]):
         save_with_feedback(self, self.profile, self.path)
 
     def action_save_as(self) -> None:
-        from advisor.tui.screens.dialogs import SaveDialog
+        from advisor.tui.dialogs import SaveDialog
         from advisor.tui.widgets.saving import save_with_feedback
 
         def chosen(path: Path | None) -> None:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.validation import ValidationResult, Validator
 from textual.widgets import (
     Button,
     Checkbox,
@@ -24,29 +23,16 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from advisor.errors import InputError
+from advisor.tui.widgets.validators import Raises
 from advisor.units import parse_count
 from advisor.workload import QUESTION_BY_KEY, QUESTIONS, Question, Workload
+
+if TYPE_CHECKING:
+    from advisor.tui.app import AdvisorApp
 
 MAIN_STEPS = tuple(q for q in QUESTIONS if q.required)  # one screen step each
 ADVANCED = tuple(q for q in QUESTIONS if not q.required)  # together on the last step
 STEPS = len(MAIN_STEPS) + 1
-
-
-class Raises(Validator):
-    """Valid when `check(value)` does not raise InputError; its message is the failure."""
-
-    def __init__(self, check: Callable[[str], object], optional: bool = False) -> None:
-        super().__init__()
-        self.check, self.optional = check, optional
-
-    def validate(self, value: str) -> ValidationResult:
-        if self.optional and not value.strip():
-            return self.success()
-        try:
-            self.check(value)
-        except InputError as exc:
-            return self.failure(str(exc))
-        return self.success()
 
 
 def _optional_number(key: str) -> Callable[[str], object]:
@@ -241,13 +227,12 @@ class QuestionnaireScreen(Screen[None]):
 
     def action_open_profile(self) -> None:
         from advisor.profiles.profile import default_directory
-        from advisor.tui.app import AdvisorApp
-        from advisor.tui.screens.dialogs import ProfilePicker
+        from advisor.tui.dialogs import ProfilePicker
 
         def chosen(path: object) -> None:
-            if path is not None and isinstance(self.app, AdvisorApp):
+            if path is not None:
                 from pathlib import Path
 
-                self.app.open_profile(Path(str(path)))
+                cast("AdvisorApp", self.app).open_profile(Path(str(path)))
 
         self.app.push_screen(ProfilePicker(default_directory()), chosen)

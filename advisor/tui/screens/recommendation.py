@@ -62,7 +62,7 @@ class RecommendationScreen(Screen[None]):
     def action_save(self) -> None:
         from advisor.advice.plan import plan_for
         from advisor.profiles.profile import Profile, default_directory
-        from advisor.tui.screens.dialogs import SaveDialog
+        from advisor.tui.dialogs import SaveDialog
         from advisor.tui.widgets.saving import save_with_feedback
 
         rec = self.recommendation

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual import work
@@ -25,6 +25,9 @@ from advisor.report.bench import HEADERS, result_cells
 from advisor.results import BenchPlan, BenchReport
 from advisor.strategy_info import ALL_IDS
 from advisor.tui.widgets.charts import RowsPerSecondChart
+
+if TYPE_CHECKING:
+    from advisor.tui.app import AdvisorApp
 
 
 class BenchPanel(Vertical):
@@ -112,11 +115,8 @@ class BenchPanel(Vertical):
     def _run(self, plan: BenchPlan) -> BenchReport | None:
         """The report, or None when cancelled (cancelling is not a failure)."""
         from advisor.bench.runner import run_benchmark
-        from advisor.tui.app import AdvisorApp
 
-        app = self.app
-        assert isinstance(app, AdvisorApp)
-        target = app.target()
+        target = cast("AdvisorApp", self.app).target()
         target.info()  # starts the embedded server, or checks the DSN, before the sandbox
 
         def forward(event: object) -> None:
@@ -217,7 +217,7 @@ class BenchPanel(Vertical):
                 if isinstance(error, AdvisorError)
                 else f"{type(error).__name__}: {error}"
             )
-            from advisor.tui.screens.dialogs import ErrorDialog
+            from advisor.tui.dialogs import ErrorDialog
 
             self.query_one("#now", Static).update("failed")
             self.app.push_screen(ErrorDialog("The benchmark failed", mask(text)))

@@ -11,7 +11,7 @@ from advisor.profiles.profile import Profile, save_profile
 
 def save_with_feedback(screen: Screen[Any], profile: Profile, path: Path) -> bool:
     """Save (the dialog already confirmed any overwrite); report success or the reason."""
-    from advisor.tui.screens.dialogs import ErrorDialog
+    from advisor.tui.dialogs import ErrorDialog
 
     try:
         saved = save_profile(profile, path, force=True)
