@@ -27,3 +27,9 @@ class Cancelled(AdvisorError):
     """The user cancelled a run (Ctrl-C, Escape, SIGTERM)."""
 
     exit_code = 130
+
+
+def first_line(exc: BaseException) -> str:
+    """An exception's first non-empty line, or its type's name: enough for one-line reports."""
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__

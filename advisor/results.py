@@ -27,6 +27,17 @@ class BenchPlan:
     # own cost); None: direct connections.
     simulated_rtt_ms: float | None = None
 
+    @property
+    def runs_per_strategy(self) -> int:
+        """Warmups and timed runs, plus the memory pass when no warmup can double as it."""
+        return self.warmup + self.repeat + (1 if self.memory and self.warmup == 0 else 0)
+
+    @property
+    def total_runs(self) -> int:
+        """Every run of the benchmark, the ceiling's included: the progress bar's length."""
+        ceiling = self.warmup + self.repeat if self.ceiling else 0
+        return self.runs_per_strategy * len(self.strategies) + ceiling
+
 
 class Timings:
     """Statistics over the timed runs of one measurement."""
@@ -95,6 +106,9 @@ class CeilingResult(Timings):
     runs_s: list[float] = field(default_factory=list)
     verified: bool = False
     note: str | None = None
+
+
+RTT_TRIES = 20  # SELECT 1 round trips whose median is the measured round trip
 
 
 @dataclass

@@ -98,6 +98,8 @@ STRATEGIES: dict[str, StrategyInfo] = {
 
 ALL_IDS: tuple[str, ...] = tuple(STRATEGIES)
 
+UNNEST_BATCH = 10_000  # driver_unnest: rows per INSERT ... SELECT FROM unnest(...) statement
+
 
 def suggest(word: str, choices: tuple[str, ...] | list[str]) -> str:
     """`; did you mean 'x'?` when a close match exists, else an empty string."""

@@ -5,7 +5,6 @@ import re
 
 import pytest
 
-from advisor.profiles.compare import Comparison
 from advisor.report.charts import (
     comparison_height,
     draw_comparison,
@@ -13,6 +12,7 @@ from advisor.report.charts import (
     render,
     rows_per_s_height,
 )
+from advisor.report.compare import Comparison
 from advisor.results import BenchPlan, BenchReport, Environment, StrategyResult
 
 ENV = Environment("0", "3.11", "linux", 2, "3", "18", "2", "18", "embedded", "embedded")

@@ -9,7 +9,8 @@ import pytest
 from dbutil import advisor_connections, sandbox_exists, user_objects
 
 from advisor.bench import ceiling
-from advisor.bench.runner import Event, Progress, RunFinished, StrategyFinished, run_benchmark
+from advisor.bench.events import Event, Progress, RunFinished, StrategyFinished
+from advisor.bench.runner import run_benchmark
 from advisor.bench.server import Target
 from advisor.bench.strategies import IMPLEMENTATIONS
 from advisor.bench.strategies.driver import DriverCopy

@@ -16,7 +16,8 @@ from snippet_util import check_tidy, import_snippet, params, workload
 from advisor.advice.rules import usable
 from advisor.bench.data.datagen import StandardData
 from advisor.bench.server import quote_ident
-from advisor.snippets import BUILDERS, TABLE, TABLE_DDL, snippet
+from advisor.snippets import BUILDERS, snippet
+from advisor.snippets.code import TABLE, TABLE_DDL
 from advisor.strategy_info import STRATEGIES, Layer
 from advisor.tables import STANDARD
 from advisor.workload import InputShape, Workload

@@ -39,10 +39,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from advisor.bench.strategies.driver import UNNEST_BATCH
 from advisor.errors import InputError
 from advisor.results import BenchReport, reports_from_dict
-from advisor.strategy_info import ALL_IDS, STRATEGIES, Layer
+from advisor.strategy_info import ALL_IDS, STRATEGIES, UNNEST_BATCH, Layer
 from advisor.workload import Workload
 
 REFERENCE_ROWS = 100_000  # the volume the reference throughputs were measured at

@@ -1,7 +1,7 @@
 """What each strategy is for and what it costs: the words the recommendation is made of."""
 
 from advisor.advice.recommendation import TradeOffs
-from advisor.bench.strategies.driver import UNNEST_BATCH
+from advisor.strategy_info import UNNEST_BATCH
 
 # The article's purpose table, plus the strategies it does not cover.
 PURPOSE = {

@@ -14,18 +14,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from advisor.bench.strategies import create
+from advisor.errors import first_line
 from advisor.results import CeilingResult
 
 if TYPE_CHECKING:
     import psycopg
 
-    from advisor.bench.runner import _Session
+    from advisor.bench.session import Session
 
 SERVER_FILE = "COPY FROM server file (binary)"
 STAGING = "INSERT ... SELECT from a staging table"
 
 
-def measure(session: _Session) -> CeilingResult:
+def measure(session: Session) -> CeilingResult:
     import psycopg
 
     table = session.table
@@ -34,7 +35,7 @@ def measure(session: _Session) -> CeilingResult:
     except (psycopg.Error, ValueError, OverflowError) as exc:
         # driver_copy_binary's own runs report the same problem as a finding.
         table.reset()
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        reason = first_line(exc)
         return CeilingResult(
             method=SERVER_FILE,
             rows=session.plan.rows,
@@ -57,7 +58,7 @@ def measure(session: _Session) -> CeilingResult:
     return result
 
 
-def _load_once(session: _Session) -> None:
+def _load_once(session: Session) -> None:
     """Put the input rows into the table from Python (untimed) so the server can dump them."""
     session.table.reset()
     loader = create("driver_copy_binary", session.target, session.table)
@@ -76,7 +77,7 @@ def _can_read_server_files(admin: psycopg.Connection[Any]) -> bool:
     return bool(row and row[0])
 
 
-def _server_file_sql(session: _Session, tmp: Path) -> str | None:
+def _server_file_sql(session: Session, tmp: Path) -> str | None:
     table, admin = session.table, session.table.sandbox.admin
     if not session.target.is_local or not _can_read_server_files(admin):
         return None
@@ -104,7 +105,7 @@ def _server_file_sql(session: _Session, tmp: Path) -> str | None:
     return sql
 
 
-def _staging_sql(session: _Session) -> str:
+def _staging_sql(session: Session) -> str:
     table, sandbox = session.table, session.table.sandbox
     staging = sandbox.qualified(f"{table.name}_ceiling_source")
     sandbox.admin.execute(
@@ -115,9 +116,9 @@ def _staging_sql(session: _Session) -> str:
 
 
 def _timed_runs(
-    session: _Session, conn: psycopg.Connection[Any], sql: str, result: CeilingResult
+    session: Session, conn: psycopg.Connection[Any], sql: str, result: CeilingResult
 ) -> bool:
-    from advisor.bench.runner import Progress
+    from advisor.bench.events import Progress
 
     plan, verified = session.plan, True
     for phase, runs in (("warmup", plan.warmup), ("run", plan.repeat)):

@@ -1,138 +1,28 @@
-"""Runs a benchmark plan: warmup, timed repeats, verification after every run, memory pass.
+"""Runs a benchmark plan: the sandbox, the table, the ceiling, then each strategy's runs.
 
-Fairness rules (the article's): each strategy gets rows in its native shape, built while the
-clock is paused; only the insert and its commit are timed; every run starts from an empty
-table. Honesty rules: every run is verified against the input's checksum; peak memory is
-measured in its own pass so tracing never slows a timed run.
+The runs themselves (warmup, timed repeats, verification after every run, the memory pass)
+are `advisor.bench.session`'s.
 """
 
 from __future__ import annotations
 
-import gc
 import threading
 import time
-import tracemalloc
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from advisor.bench import ceiling as ceiling_mod
 from advisor.bench.data.adversarial import AdversarialData
-from advisor.bench.data.datagen import Dataset, Row, StandardData
+from advisor.bench.data.datagen import Dataset, StandardData
 from advisor.bench.data.typegen import TableData
 from advisor.bench.environment import collect
+from advisor.bench.events import BenchStarted, CeilingFinished, EventHandler, StrategyFinished
 from advisor.bench.introspect import read_table
 from advisor.bench.latency import simulated_distance
 from advisor.bench.server import Sandbox, Target
-from advisor.bench.strategies import Strategy, create
+from advisor.bench.session import Feed, Session
 from advisor.bench.table import BenchTable
-from advisor.bench.verify import Checksum, ChecksumBuilder, first_difference
-from advisor.errors import BenchFailure, Cancelled, InputError
-from advisor.results import BenchPlan, BenchReport, CeilingResult, Environment, StrategyResult
-from advisor.strategy_info import STRATEGIES
-
-CACHE_ROWS = 250_000  # data sets up to this size are generated once and kept in memory
-PROBE_ROWS = 1_000  # rows tried against a user's table's constraints before any run
-DIFF_ROWS = 1_000_000  # above this a failed checksum is reported without a row-level diff
-
-
-@dataclass(frozen=True)
-class BenchStarted:
-    plan: BenchPlan
-    environment: Environment
-    steps: int  # runs in the whole benchmark, ceiling included
-
-
-@dataclass(frozen=True)
-class Progress:
-    label: str  # strategy id, or "ceiling"
-    phase: str  # "warmup", "run" or "memory"
-    run: int  # 1-based within the phase
-    runs: int
-    rows_done: int
-    rows_total: int
-    step: int  # runs finished so far, overall
-    steps: int
-
-
-@dataclass(frozen=True)
-class RunFinished:
-    label: str
-    phase: str
-    run: int
-    runs: int
-    seconds: float
-    verified: bool
-    step: int
-    steps: int
-
-
-@dataclass(frozen=True)
-class StrategyFinished:
-    result: StrategyResult
-
-
-@dataclass(frozen=True)
-class CeilingFinished:
-    ceiling: CeilingResult
-
-
-Event = BenchStarted | Progress | RunFinished | StrategyFinished | CeilingFinished
-EventHandler = Callable[[Event], None]
-
-
-class Feed:
-    """The data set's rows in batches; small sets are generated once and kept."""
-
-    def __init__(self, dataset: Dataset, rows: int, batch_rows: int) -> None:
-        self.dataset = dataset
-        self.rows = rows
-        self.batch_rows = batch_rows
-        self._cache: list[list[Row]] | None = None
-        self._expected: Checksum | None = None
-
-    def batches(self) -> Iterator[list[Row]]:
-        if self._cache is not None:
-            yield from self._cache
-            return
-        for start in range(0, self.rows, self.batch_rows):
-            yield self.dataset.rows(start, min(self.batch_rows, self.rows - start))
-
-    def expected(self, table: BenchTable) -> Checksum:
-        """The input's checksum, computed once (and the rows cached when small)."""
-        if self._expected is None:
-            builder = ChecksumBuilder(table.verifier.expected_key)
-            cache: list[list[Row]] = []
-            for batch in self.batches():
-                builder.add(batch)
-                if self.rows <= CACHE_ROWS:
-                    cache.append(batch)
-            self._cache = cache if self.rows <= CACHE_ROWS else None
-            self._expected = builder.result()
-        return self._expected
-
-    @property
-    def cached(self) -> bool:
-        return self._cache is not None
-
-    def all_rows(self) -> Iterator[Row]:
-        for batch in self.batches():
-            yield from batch
-
-
-class Stopwatch:
-    """Accumulates time between resume() and pause()."""
-
-    def __init__(self) -> None:
-        self.elapsed = 0.0
-        self._since = 0.0
-
-    def resume(self) -> None:
-        self._since = time.perf_counter()
-
-    def pause(self) -> None:
-        self.elapsed += time.perf_counter() - self._since
+from advisor.errors import InputError
+from advisor.results import BenchPlan, BenchReport
 
 
 def resolve_dataset(plan: BenchPlan, sandbox: Sandbox) -> Dataset:
@@ -146,183 +36,6 @@ def resolve_dataset(plan: BenchPlan, sandbox: Sandbox) -> Dataset:
     if plan.data == "adversarial":
         return AdversarialData()
     return StandardData(plan.seed)
-
-
-class _Session:
-    """State shared by the runs of one benchmark."""
-
-    def __init__(
-        self,
-        target: Target,
-        plan: BenchPlan,
-        emit: EventHandler,
-        cancel: threading.Event | None,
-        table: BenchTable,
-        feed: Feed,
-    ) -> None:
-        self.target, self.plan, self.emit, self.cancel = target, plan, emit, cancel
-        self.table, self.feed = table, feed
-        per_strategy = plan.warmup + plan.repeat + (1 if plan.memory and plan.warmup == 0 else 0)
-        self.steps = per_strategy * len(plan.strategies) + (
-            (plan.warmup + plan.repeat) if plan.ceiling else 0
-        )
-        self.step = 0
-
-    def check_cancel(self) -> None:
-        if self.cancel is not None and self.cancel.is_set():
-            raise Cancelled("benchmark cancelled")
-
-    def timed_insert(
-        self,
-        strategy: Strategy,
-        label: str,
-        phase: str,
-        run: int,
-        runs: int,
-        *,
-        trace: bool = False,
-    ) -> tuple[float, float | None]:
-        """One run from an empty table: seconds spent inside `insert`, and with `trace` the
-        peak Python heap (MiB) it allocated, measured with tracemalloc."""
-        self.check_cancel()
-        self.table.reset()
-        # Input that fits in memory is built before the clock (and tracing) starts, so the
-        # insert is charged neither for building it nor for GC passes over it, and a traced
-        # run measures what the insert itself allocates, whatever the input shape.
-        prebuilt = self.prebuild(strategy) if self.feed.cached else None
-        gc.collect()
-        watch = Stopwatch()
-        total = self.plan.rows
-
-        def batches() -> Iterator[list[Any]]:
-            source = self.feed.batches()
-            ready = iter(prebuilt) if prebuilt is not None else None
-            done = 0
-            while True:
-                watch.pause()
-                self.emit(Progress(label, phase, run, runs, done, total, self.step, self.steps))
-                self.check_cancel()
-                rows = next(source, None)
-                if rows is None:
-                    watch.resume()
-                    return
-                batch = next(ready) if ready is not None else strategy.prepare(rows)
-                done += len(rows)
-                watch.resume()
-                yield batch
-
-        if trace:
-            tracemalloc.start()
-            base = tracemalloc.get_traced_memory()[0]
-        try:
-            watch.resume()
-            strategy.insert(batches())
-            watch.pause()
-            peak = (tracemalloc.get_traced_memory()[1] - base) / 2**20 if trace else None
-        finally:
-            if trace:
-                tracemalloc.stop()
-        return watch.elapsed, peak
-
-    def prebuild(self, strategy: Strategy) -> list[list[Any]]:
-        gc.disable()  # building 100k instrumented ORM objects takes half as long without GC passes
-        try:
-            return [strategy.prepare(batch) for batch in self.feed.batches()]
-        finally:
-            gc.enable()
-
-    def verify(self) -> tuple[bool, str | None]:
-        """Compare what is stored with the input; the detail names the first difference."""
-        expected = self.feed.expected(self.table)
-        stored = self.table.stored_checksum()
-        if stored == expected:
-            return True, None
-        detail = f"stored {stored.count} rows, expected {expected.count}"
-        if stored.count == expected.count:
-            detail = f"all {stored.count} rows stored but content differs"
-        if max(stored.count, expected.count) <= DIFF_ROWS:
-            stored_rows = (row for batch in self.table.stored_batches() for row in batch)
-            found = first_difference(
-                self.feed.all_rows(), stored_rows, self.table.names, self.table.verifier
-            )
-            detail = f"{detail}: {found}" if found else detail
-        return False, detail
-
-    def finish_run(
-        self, label: str, phase: str, run: int, runs: int, seconds: float, ok: bool
-    ) -> None:
-        self.step += 1
-        self.emit(RunFinished(label, phase, run, runs, seconds, ok, self.step, self.steps))
-
-    def probe_constraints(self) -> None:
-        """Insert the first rows once (the table is emptied again), so that a constraint of
-        the user's table the generated rows break is named once, before any run, rather
-        than failing every strategy."""
-        import psycopg
-
-        probe = create("driver_executemany", self.target, self.table)
-        rows = self.feed.dataset.rows(0, min(self.plan.rows, PROBE_ROWS))
-        try:
-            probe.open()
-            probe.insert([probe.prepare(rows)])
-        except psycopg.errors.IntegrityError as exc:
-            raise InputError(self.table.violation(exc)) from None
-        except psycopg.Error:
-            return  # not about constraints: each strategy meets it and reports it as a finding
-        finally:
-            probe.close()
-            self.table.reset()
-
-    def bench_strategy(self, strategy_id: str) -> StrategyResult:
-        import psycopg
-        import sqlalchemy.exc
-
-        info = STRATEGIES[strategy_id]
-        plan = self.plan
-        result = StrategyResult(strategy_id, info.layer.value, info.shape.value, plan.rows)
-        result.peak_includes_batch = plan.memory and not self.feed.cached
-        strategy = create(strategy_id, self.target, self.table)
-        # The memory pass is untimed, so it serves as the first warmup run when there is one.
-        schedule = [
-            ("memory" if plan.memory and k == 1 else "warmup", k, plan.warmup)
-            for k in range(1, plan.warmup + 1)
-        ]
-        schedule += [("run", k, plan.repeat) for k in range(1, plan.repeat + 1)]
-        if plan.memory and plan.warmup == 0:
-            schedule.append(("memory", 1, 1))
-        try:
-            strategy.open()
-            for phase, run, runs in schedule:
-                seconds, peak = self.timed_insert(
-                    strategy, strategy_id, phase, run, runs, trace=phase == "memory"
-                )
-                ok, problem = self.verify()
-                result.problem = result.problem or problem
-                if phase == "run":
-                    result.runs_s.append(seconds)
-                    result.runs_verified.append(ok)
-                elif phase == "warmup":
-                    result.warmup_s.append(seconds)
-                else:
-                    result.peak_mib = peak
-                self.finish_run(strategy_id, phase, run, runs, seconds, ok)
-        except (psycopg.Error, sqlalchemy.exc.SQLAlchemyError, ValueError, OverflowError) as exc:
-            # A strategy that cannot take these rows is a finding to show, not a crash,
-            # unless the server itself went away.
-            admin = self.table.sandbox.admin
-            if admin.broken or admin.closed:
-                raise BenchFailure(
-                    f"lost the connection to the server: {_first_line(exc)}"
-                ) from exc
-            result.error = f"{type(exc).__name__}: {_first_line(exc)}"
-        finally:
-            strategy.close()
-        return result
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__
 
 
 def run_benchmark(
@@ -347,7 +60,7 @@ def run_benchmark(
         table.create()
         report.notes = list(table.notes)
         feed = Feed(dataset, plan.rows, plan.batch_rows)
-        session = _Session(work, plan, emit, cancel, table, feed)
+        session = Session(work, plan, emit, cancel, table, feed)
         if dataset.spec.source is not None:
             session.probe_constraints()
         emit(BenchStarted(plan, environment, session.steps))

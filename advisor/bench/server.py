@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from advisor.errors import BenchFailure, InputError
+from advisor.errors import BenchFailure, InputError, first_line
 
 if TYPE_CHECKING:
     import psycopg
@@ -201,8 +201,7 @@ def _from_sqlalchemy_url(dsn: str) -> str:
 
 
 def _first_line(exc: BaseException, secret: str | None = None) -> str:
-    lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
-    return mask(lines[0] if lines else type(exc).__name__, secret)
+    return mask(first_line(exc), secret)
 
 
 def quote_ident(name: str) -> str:

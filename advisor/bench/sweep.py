@@ -18,7 +18,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from advisor.advice.estimates import loglog
-from advisor.bench.runner import Event, run_benchmark
+from advisor.bench.events import PointStarted, SweepEvent
+from advisor.bench.runner import run_benchmark
 from advisor.bench.server import Target
 from advisor.errors import InputError
 from advisor.results import BenchPlan, SweepReport
@@ -48,16 +49,6 @@ def log_volumes(low: int, high: int, points: int = DEFAULT_POINTS) -> list[int]:
 def _round(value: float) -> int:
     digits = SIGNIFICANT_DIGITS - 1 - math.floor(math.log10(value))
     return int(round(value, digits))
-
-
-@dataclass(frozen=True)
-class PointStarted:
-    index: int  # 1-based
-    points: int
-    rows: int
-
-
-SweepEvent = Event | PointStarted
 
 
 def run_sweep(

@@ -9,11 +9,20 @@ from typing import Any
 
 import click
 
+from advisor.bench.events import (
+    PHASE_LABELS,
+    BenchStarted,
+    PointStarted,
+    Progress,
+    RunFinished,
+    SweepEvent,
+)
+from advisor.cli.console import output_console
 from advisor.cli.interrupts import STOP
 from advisor.cli.options import (
     COUNT,
     MILLISECONDS,
-    STRATEGIES,
+    STRATEGY_LIST,
     VOLUME_RANGE,
     check_save_path,
     dsn_option,
@@ -22,16 +31,16 @@ from advisor.cli.options import (
     write_output,
 )
 from advisor.results import DATA_SETS, BenchPlan, BenchReport, SweepReport
-from advisor.strategy_info import STRATEGIES as CATALOG
+from advisor.strategy_info import STRATEGIES
 from advisor.units import format_count
 
 
 @click.command()
 def strategies() -> None:
     """List the strategy ids with their layer, native input and purpose."""
-    width = max(map(len, CATALOG))
+    width = max(map(len, STRATEGIES))
     click.echo(f"{'id':<{width}}  layer   input    what it does")
-    for info in CATALOG.values():
+    for info in STRATEGIES.values():
         click.echo(f"{info.id:<{width}}  {info.layer:<6}  {info.shape:<7}  {info.summary}")
 
 
@@ -77,7 +86,7 @@ def strategies() -> None:
 @click.option(
     "--strategies",
     "strategy_ids",
-    type=STRATEGIES,
+    type=STRATEGY_LIST,
     default="all",
     show_default=True,
     help="Strategy ids, comma-separated (see `advisor strategies`).",
@@ -231,15 +240,6 @@ def _export(
         write_output(markdown_out, to_markdown(measured))
 
 
-def _console(stream: Any) -> Any:
-    from rich.console import Console
-
-    console = Console(file=stream, highlight=False, soft_wrap=True)
-    if not console.is_terminal:
-        console.width = 160  # a file or a pipe: never truncate a figure
-    return console
-
-
 def print_report(report: BenchReport, stream: Any, *, chart: bool) -> None:
     from rich.table import Table
 
@@ -253,7 +253,7 @@ def print_report(report: BenchReport, stream: Any, *, chart: bool) -> None:
         table_rows,
     )
 
-    console = _console(stream)
+    console = output_console(stream)
     console.print(summary_line(report))
     for line in [*note_lines(report), network_line(report.plan, [report.environment])]:
         console.print(line, markup=False)
@@ -287,7 +287,7 @@ def print_sweep(sweep: SweepReport, stream: Any, *, chart: bool) -> None:
 
     from advisor.report import sweep as sweepreport
 
-    console = _console(stream)
+    console = output_console(stream)
     console.print(sweepreport.summary_line(sweep))
     console.print(sweepreport.sweep_network_line(sweep), markup=False)
     for title, rate in (("rows/s, median", True), ("seconds per run, median", False)):
@@ -303,7 +303,7 @@ def print_sweep(sweep: SweepReport, stream: Any, *, chart: bool) -> None:
         console.print(table)
     console.print()
     console.print("crossovers:", style="bold")
-    lines = sweepreport.crossover_lines(sweep) or ["none: too few verified points"]
+    lines = sweepreport.crossover_lines(sweep)
     for line in [*lines, *sweepreport.point_findings(sweep)]:
         console.print(f"  {line}", markup=False)
     if chart and any(sweep.series().values()):
@@ -356,10 +356,7 @@ class BenchProgress:
             self._rows = self._progress.add_task("rows", total=None)
         return self
 
-    def handle(self, event: object) -> None:
-        from advisor.bench.runner import BenchStarted, Progress, RunFinished
-        from advisor.bench.sweep import PointStarted
-
+    def handle(self, event: SweepEvent) -> None:
         if isinstance(event, BenchStarted) and not self._announced:
             from advisor.report.bench import network_line
 
@@ -372,7 +369,7 @@ class BenchProgress:
         elif isinstance(event, BenchStarted):
             self._progress.update(self._overall, total=event.steps, completed=0)
         elif isinstance(event, Progress):
-            phase = {"run": "run", "warmup": "warmup", "memory": "memory pass"}[event.phase]
+            phase = PHASE_LABELS[event.phase]
             self._progress.update(
                 self._overall,
                 description=f"{self._point}{event.label:<22} {phase} {event.run} of {event.runs}",

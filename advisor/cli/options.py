@@ -48,7 +48,7 @@ class VolumeRangeType(click.ParamType):  # type: ignore[type-arg]
 
 
 class MillisecondsType(click.ParamType):  # type: ignore[type-arg]
-    """A round trip in milliseconds: 0, 0.5, 10, up to latency.MAX_RTT_MS."""
+    """A round trip in milliseconds: 0, 0.5, 10, up to workload.MAX_RTT_MS."""
 
     name = "MS"
 
@@ -105,7 +105,7 @@ def write_output(value: str, text: str) -> None:
 COUNT = CountType()
 VOLUME_RANGE = VolumeRangeType()
 MILLISECONDS = MillisecondsType()
-STRATEGIES = StrategiesType()
+STRATEGY_LIST = StrategiesType()
 
 dsn_option = click.option(
     "--dsn",

@@ -5,11 +5,17 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
+from advisor.cli.console import output_console
 from advisor.cli.interrupts import STOP
 from advisor.cli.options import dsn_option
+
+if TYPE_CHECKING:
+    from advisor.profiles.profile import Profile
+    from advisor.report.compare import Comparison
 
 
 @click.command()
@@ -41,7 +47,7 @@ def rerun(profile_path: str, dsn: str | None, no_chart: bool, update: bool, chec
     from advisor.cli.bench import BenchProgress, print_report
     from advisor.errors import InputError
     from advisor.profiles import profile as profiles
-    from advisor.profiles.compare import compare
+    from advisor.report.compare import compare
 
     saved = profiles.load_file(profile_path)
     if saved.plan is None:
@@ -68,10 +74,7 @@ def rerun(profile_path: str, dsn: str | None, no_chart: bool, update: bool, chec
         raise click.exceptions.Exit(1)
 
 
-def _describe(profile: object) -> str:
-    from advisor.profiles.profile import Profile
-
-    assert isinstance(profile, Profile)
+def _describe(profile: Profile) -> str:
     measured = (
         f"measured {profile.report.started} on {profile.report.environment.target_description}"
         if profile.report
@@ -80,32 +83,28 @@ def _describe(profile: object) -> str:
     return f"profile {profile.name!r} (created {profile.created}; {measured})"
 
 
-def print_comparison(comparisons: Sequence[object], *, chart: bool) -> None:
-    from rich.console import Console
+def print_comparison(comparisons: Sequence[Comparison], *, chart: bool) -> None:
     from rich.table import Table
 
-    from advisor.profiles.compare import COMPARISON_HEADERS, Comparison, comparison_cells
     from advisor.report.charts import comparison_height, draw_comparison, render
+    from advisor.report.compare import COMPARISON_HEADERS, comparison_cells
 
-    rows = [c for c in comparisons if isinstance(c, Comparison)]
-    console = Console(highlight=False, soft_wrap=True)
-    if not console.is_terminal:
-        console.width = 160
+    console = output_console()
     table = Table(
         box=None, pad_edge=False, header_style="bold", title="saved vs new", title_justify="left"
     )
     for i, header in enumerate(COMPARISON_HEADERS):
         table.add_column(header, justify="left" if i in (0, 4) else "right", no_wrap=True)
-    for c in rows:
+    for c in comparisons:
         table.add_row(*comparison_cells(c), style="red" if c.slower or not c.verified else None)
     console.print()
     console.print(table)
     if chart:
         text = render(
             draw_comparison,
-            rows,
+            comparisons,
             min(console.width, 100),
-            comparison_height(rows),
+            comparison_height(comparisons),
             console.is_terminal,
         )
         click.echo(text)

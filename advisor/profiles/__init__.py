@@ -1,1 +1,1 @@
-"""Decision profiles: TOML save, load and strict validation; comparing saved and new runs."""
+"""Decision profiles: TOML save, load and strict validation."""

@@ -1,1 +1,1 @@
-"""Text for both faces: result tables, Markdown, the recommendation card, plotext charts."""
+"""Text for both faces: result tables, Markdown, comparisons, the card, plotext charts."""

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from advisor.bench.latency import RTT_TRIES
-from advisor.results import BenchPlan, BenchReport, Environment, StrategyResult
+from advisor.results import RTT_TRIES, BenchPlan, BenchReport, Environment, StrategyResult
 from advisor.units import format_count, format_rate, format_seconds
 
 HEADERS = (

@@ -9,9 +9,10 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections.abc import Sequence
 from typing import Any
 
-from advisor.profiles.compare import Comparison
+from advisor.report.compare import Comparison
 from advisor.results import BenchReport, SweepReport
 from advisor.units import format_count, format_seconds
 
@@ -70,11 +71,11 @@ def render(draw: Any, data: Any, width: int, height: int, color: bool) -> str:
 COMPARISON_LINES = 4  # lines per strategy; plotext renders two bars cleanly in four
 
 
-def comparison_height(comparisons: list[Comparison]) -> int:
+def comparison_height(comparisons: Sequence[Comparison]) -> int:
     return COMPARISON_LINES * len(comparisons) + 4
 
 
-def draw_comparison(plt: Any, comparisons: list[Comparison]) -> None:
+def draw_comparison(plt: Any, comparisons: Sequence[Comparison]) -> None:
     """Grouped horizontal bars: saved and new rows/s per strategy."""
     plt.clear_data()
     rows = [c for c in comparisons if c.saved or c.new]

@@ -76,7 +76,8 @@ def table_rows(sweep: SweepReport, *, rate: bool) -> list[tuple[str, ...]]:
 
 
 def crossover_lines(sweep: SweepReport) -> list[str]:
-    return [c.sentence() for c in crossovers(sweep.series())]
+    """A sentence per crossover, or one line saying why there is none."""
+    return [c.sentence() for c in crossovers(sweep.series())] or ["none: too few verified points"]
 
 
 def point_findings(sweep: SweepReport) -> list[str]:
@@ -105,7 +106,7 @@ def markdown(sweep: SweepReport) -> str:
         out += ["| " + " | ".join(cells) + " |" for cells in table_rows(sweep, rate=rate)]
         out.append("")
     out += ["### crossovers", ""]
-    out += [f"- {line}" for line in crossover_lines(sweep) or ["none: too few verified points"]]
+    out += [f"- {line}" for line in crossover_lines(sweep)]
     out.append("")
     env = sweep.points[0].environment
     out += [f"- {line}" for line in point_findings(sweep)]

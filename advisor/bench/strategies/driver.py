@@ -5,9 +5,7 @@ from typing import Any
 
 from advisor.bench.strategies.adapt import array_literal, register_str_dumpers
 from advisor.bench.strategies.base import DriverStrategy
-from advisor.strategy_info import STRATEGIES
-
-UNNEST_BATCH = 10_000  # rows per INSERT ... SELECT FROM unnest(...) statement
+from advisor.strategy_info import STRATEGIES, UNNEST_BATCH
 
 
 class DriverExecutemany(DriverStrategy):

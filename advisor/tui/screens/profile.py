@@ -11,8 +11,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
-from advisor.profiles.compare import COMPARISON_HEADERS, compare, comparison_cells
 from advisor.profiles.profile import Profile
+from advisor.report.compare import COMPARISON_HEADERS, compare, comparison_cells
 from advisor.results import BenchReport
 from advisor.tui.widgets.bench_panel import BenchPanel
 from advisor.tui.widgets.charts import ComparisonChart
@@ -106,7 +106,7 @@ class ProfileScreen(Screen[None]):
         )
 
     def _show_comparison(self, comparisons: list[object]) -> None:
-        from advisor.profiles.compare import Comparison
+        from advisor.report.compare import Comparison
 
         rows = [c for c in comparisons if isinstance(c, Comparison)]
         self.query_one("#compare-chart", ComparisonChart).show(rows)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import work
@@ -20,6 +20,15 @@ from textual.message import Message
 from textual.widgets import DataTable, Label, ProgressBar, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerFailed, WorkerState
 
+from advisor.bench.events import (
+    PHASE_LABELS,
+    BenchStarted,
+    CeilingFinished,
+    Event,
+    Progress,
+    RunFinished,
+    StrategyFinished,
+)
 from advisor.errors import AdvisorError, Cancelled
 from advisor.report.bench import HEADERS, result_cells
 from advisor.results import BenchPlan, BenchReport
@@ -32,7 +41,7 @@ if TYPE_CHECKING:
 
 class BenchPanel(Vertical):
     class RunnerEvent(Message):
-        def __init__(self, event: object) -> None:
+        def __init__(self, event: Event) -> None:
             super().__init__()
             self.event = event
 
@@ -89,7 +98,7 @@ class BenchPanel(Vertical):
         self._cancel = threading.Event()
         self._runs_done = {}
         self.query_one("#overall-row").display = True  # hidden while a saved report was shown
-        runs = plan.warmup + plan.repeat + (1 if plan.memory and plan.warmup == 0 else 0)
+        runs = plan.runs_per_strategy
         for sid in ALL_IDS:
             self.query_one(f"#row-{sid}").display = sid in plan.strategies
             self.query_one(f"#bar-{sid}", ProgressBar).update(total=runs * plan.rows, progress=0)
@@ -119,7 +128,7 @@ class BenchPanel(Vertical):
         target = cast("AdvisorApp", self.app).target()
         target.info()  # starts the embedded server, or checks the DSN, before the sandbox
 
-        def forward(event: object) -> None:
+        def forward(event: Event) -> None:
             self.post_message(self.RunnerEvent(event))
 
         try:
@@ -128,15 +137,7 @@ class BenchPanel(Vertical):
             return None
 
     def on_bench_panel_runner_event(self, message: RunnerEvent) -> None:
-        from advisor.bench.runner import (
-            BenchStarted,
-            CeilingFinished,
-            Progress,
-            RunFinished,
-            StrategyFinished,
-        )
-
-        event: Any = message.event
+        event = message.event
         message.stop()
         if isinstance(event, BenchStarted):
             self.report = BenchReport(event.plan, event.environment, started="")
@@ -145,7 +146,7 @@ class BenchPanel(Vertical):
                 total=event.steps * event.plan.rows, progress=0
             )
         elif isinstance(event, Progress):
-            phase = {"run": "run", "warmup": "warmup", "memory": "memory pass"}[event.phase]
+            phase = PHASE_LABELS[event.phase]
             rows = event.rows_total
             done = f"{event.rows_done:,} of {rows:,} rows"
             self.query_one("#now", Static).update(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from textual_plotext import PlotextPlot
 
-from advisor.profiles.compare import Comparison
 from advisor.report.charts import (
     comparison_height,
     draw_comparison,
     draw_rows_per_s,
     rows_per_s_height,
 )
+from advisor.report.compare import Comparison
 from advisor.results import BenchReport
 
 

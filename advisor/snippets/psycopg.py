@@ -1,0 +1,277 @@
+"""Snippet builders for psycopg: executemany, COPY (text, binary, a CSV file), unnest."""
+
+from __future__ import annotations
+
+from advisor.snippets.code import JSON_TYPES, Code, sql_lines
+from advisor.strategy_info import UNNEST_BATCH
+from advisor.tables import Column
+from advisor.workload import InputShape
+
+_ARRAY_LITERAL = r'''def array_literal(values: list[Any] | None) -> str | None:
+    """A list as PostgreSQL array text: {a,"b c",NULL}."""
+    if values is None:
+        return None
+    return "{" + ",".join(map(array_item, values)) + "}"
+
+
+def array_item(value: Any) -> str:
+    if value is None:
+        return "NULL"
+    TEXT
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+'''.rstrip("\n")
+
+
+def _insert_sql(code: Code, values: list[str]) -> None:
+    """The SQL constant of an INSERT strategy, with ON CONFLICT and RETURNING as asked."""
+    lines = [*sql_lines(f"INSERT INTO {code.table.name} (", code.sql_names, ")"), *values]
+    if code.upsert:
+        lines += code.conflict_sql()
+    if code.w.returning:
+        lines.append(code.returning_sql())
+    code.sql_constant("SQL", lines)
+
+
+def driver_executemany(code: Code) -> str:
+    code.need("psycopg")
+    shape = code.w.shape
+    fn = [code.signature("conn: psycopg.Connection")]
+    named = shape in (InputShape.DICTS, InputShape.CSV)  # dicts bind by name, as they are
+    if shape is InputShape.CSV:
+        code.csv_parser()
+        fn += code.as_dicts()
+    elif shape is InputShape.OBJECTS:
+        code.need("operator", "attrgetter")
+        code.columns_constant()
+        fn.append("    rows = [attrgetter(*COLUMNS)(obj) for obj in objs]")
+    marks = [f"%({c})s" if named else "%s" for c in code.names]
+    _insert_sql(code, sql_lines(" VALUES (", marks, ")"))
+    if code.w.returning:
+        fn.append("    ids = []")
+    fn += ["    with conn.cursor() as cur:", *code.json_dumper("        ")]
+    if code.w.returning:
+        fetched = "cur.fetchone()[0]" if code.one_returned() else "cur.fetchone()"
+        fn += [
+            "        # pipeline mode: all rows go out before any result comes back",
+            "        cur.executemany(SQL, rows, returning=True)",
+            "        while True:  # one result per row, in input order",
+            f"            ids.append({fetched})",
+            "            if not cur.nextset():",
+            "                break",
+            "    conn.commit()",
+            "    return ids",
+        ]
+    else:
+        fn += [
+            "        # pipeline mode: all rows go out before any result comes back",
+            "        cur.executemany(SQL, rows)",
+            "    conn.commit()",
+        ]
+    return code.render(fn)
+
+
+def _copy_type(column: Column) -> str:
+    """The name set_types() knows a column's type by: psycopg's registry has no modifiers."""
+    return column.base_type + ("[]" if column.is_array else "")
+
+
+def _send_as_text(code: Code) -> list[str]:
+    """Binary COPY of enums and char(n): psycopg has no binary dumper for them, but their
+    binary form is their text, so a str dumper with the type's oid is all it takes."""
+    names = sorted({c.base_type for c in code.columns if c.is_enum or c.base_type == "character"})
+    if not names:
+        return []
+    code.need("psycopg.types", "TypeInfo")
+    code.need("psycopg.types.string", "StrBinaryDumper")
+    code.tuple_constant("AS_TEXT", tuple(names))
+    code.blocks.append(
+        "\n".join(
+            [
+                "def send_as_text(conn: psycopg.Connection) -> None:",
+                '    """Let binary COPY send str values to the AS_TEXT types (an enum label',
+                '    or a char(n) code is sent as its text, which is its binary form)."""',
+                "    for name in AS_TEXT:",
+                "        info = TypeInfo.fetch(conn, name)",
+                "        info.register(conn)  # set_types() now knows name and name[]",
+                '        oid = {"oid": info.oid}',
+                '        dumper = type("TextDumper", (StrBinaryDumper,), oid)',
+                "        conn.adapters.register_dumper(None, dumper)  # for set_types() only",
+            ]
+        )
+    )
+    return ["    send_as_text(conn)"]
+
+
+def _copy_rows(code: Code, options: str, set_types: bool) -> str:
+    """COPY ... FROM STDIN fed row by row with write_row."""
+    code.need("psycopg")
+    code.sql_constant(
+        "COPY",
+        [*sql_lines(f"COPY {code.table.name} (", code.sql_names, ")"), f" FROM STDIN{options}"],
+    )
+    shape = code.w.shape
+    fn = [code.signature("conn: psycopg.Connection")]
+    source, row = ("objs", "get(obj)") if shape is InputShape.OBJECTS else ("rows", "get(row)")
+    if shape is InputShape.TUPLES:
+        row = "row"
+    else:
+        getter = "attrgetter" if shape is InputShape.OBJECTS else "itemgetter"
+        code.need("operator", getter)
+        code.columns_constant()
+        fn.append(f"    get = {getter}(*COLUMNS)")
+    if set_types:
+        fn += _send_as_text(code)
+    fn.append("    with conn.cursor() as cur, cur.copy(COPY) as copy:")
+    if set_types:
+        code.tuple_constant("TYPES", tuple(_copy_type(c) for c in code.columns))
+        fn.append("        copy.set_types(TYPES)  # binary COPY sends exact types, no casts")
+    else:
+        fn += code.json_dumper("        ")
+    item = "obj" if shape is InputShape.OBJECTS else "row"
+    fn += [
+        f"        for {item} in {source}:",
+        f"            copy.write_row({row})",
+        "    conn.commit()",
+    ]
+    return code.render(fn)
+
+
+def _copy_csv(code: Code) -> str:
+    """COPY the CSV file as it is; through a staging table for ON CONFLICT or RETURNING."""
+    code.need("psycopg")
+    staged = code.upsert or code.w.returning
+    into = "staging" if staged else code.table.name
+    code.sql_constant(
+        "COPY",
+        [
+            *sql_lines(f"COPY {into} (", code.sql_names, ")"),
+            " FROM STDIN (FORMAT csv, HEADER true)",
+        ],
+        comment="The CSV has a header line and these columns, in this order.",
+    )
+    fn = [
+        code.signature("conn: psycopg.Connection"),
+        '    with open(path, "rb") as f, conn.cursor() as cur:',
+    ]
+    if staged:
+        code.sql_constant(
+            "STAGING",
+            [
+                "CREATE TEMP TABLE staging ON COMMIT DROP AS",
+                *sql_lines(" SELECT ", code.sql_names, f" FROM {code.table.name}"),
+                " WITH NO DATA",
+            ],
+        )
+        _insert_sql(code, sql_lines(" SELECT ", code.sql_names, " FROM staging"))
+        fn += [
+            "        # COPY has no ON CONFLICT and returns no ids: load a staging table,",
+            "        # then INSERT ... SELECT from it.",
+            "        cur.execute(STAGING)",
+        ]
+    fn += [
+        "        with cur.copy(COPY) as copy:",
+        "            while data := f.read(1 << 20):  # stream 1 MiB at a time",
+        "                copy.write(data)",
+    ]
+    if staged:
+        fn.append("        cur.execute(SQL)")
+    if code.w.returning:
+        fetched = "[row[0] for row in cur.fetchall()]" if code.one_returned() else "cur.fetchall()"
+        fn.append(f"        ids = {fetched}")
+    fn.append("    conn.commit()")
+    if code.w.returning:
+        fn.append("    return ids")
+    return code.render(fn)
+
+
+def driver_copy(code: Code) -> str:
+    if code.w.shape is InputShape.CSV:
+        return _copy_csv(code)
+    return _copy_rows(code, "", set_types=False)
+
+
+def driver_copy_binary(code: Code) -> str:
+    return _copy_rows(code, " (FORMAT BINARY)", set_types=True)
+
+
+def _unnest_sql(code: Code) -> list[str]:
+    """`SELECT * FROM unnest(%s::type[], ...)`; array columns travel as text (unnest() would
+    flatten an array of arrays) and are cast back in the select list."""
+    columns, sql = code.columns, code.sql_names
+    casts = [f"%s::{'text' if c.is_array else c.type}[]" for c in columns]
+    if not any(c.is_array for c in columns):
+        return sql_lines(" SELECT * FROM unnest(", casts, ")")
+    values = [f"{q}::{c.type}" if c.is_array else q for c, q in zip(columns, sql, strict=True)]
+    return [
+        *sql_lines(" SELECT ", values, ""),
+        *sql_lines(" FROM unnest(", casts, ")"),
+        *sql_lines(" AS u(", sql, ")"),
+    ]
+
+
+def _array_literal(code: Code) -> None:
+    """The helper that writes a list as PostgreSQL array text, for the element types used."""
+    elements = {c.base_type for c in code.columns if c.is_array}
+    cases = []  # (test, how the value becomes text)
+    if "bytea" in elements:
+        cases.append(("isinstance(value, bytes)", r'"\\x" + value.hex()'))
+    if elements & set(JSON_TYPES):
+        code.need("json")
+        cases.append(("isinstance(value, dict | list)", "json.dumps(value)"))
+    lines = []
+    for i, (test, text) in enumerate(cases):
+        lines += [f"    {'elif' if i else 'if'} {test}:", f"        text = {text}"]
+    lines += ["    else:", "        text = str(value)"] if cases else ["    text = str(value)"]
+    code.need("typing", "Any")
+    code.blocks.append(_ARRAY_LITERAL.replace("    TEXT\n", "\n".join(lines) + "\n"))
+
+
+def driver_unnest(code: Code) -> str:
+    code.need("psycopg")
+    shape = code.w.shape
+    _insert_sql(code, _unnest_sql(code))
+    code.blocks.append(f"BATCH = {UNNEST_BATCH:_}  # rows per statement: one array per column")
+    fn = [code.signature("conn: psycopg.Connection")]
+    if shape is InputShape.CSV:
+        code.csv_parser()
+        fn += code.as_dicts()
+    array_columns = tuple(c.name for c in code.columns if c.is_array)
+    if shape is not InputShape.TUPLES or array_columns:
+        code.columns_constant()
+    if array_columns:
+        code.tuple_constant("ARRAY_COLUMNS", array_columns)
+        _array_literal(code)
+    source = "objs" if shape is InputShape.OBJECTS else "rows"
+    if shape is InputShape.OBJECTS:
+        arrays = "[[getattr(obj, c) for obj in batch] for c in COLUMNS]"
+    elif shape is InputShape.TUPLES:
+        arrays = "[list(column) for column in zip(*batch)]"
+    else:
+        arrays = "[[row[c] for row in batch] for c in COLUMNS]"
+    if code.w.returning:
+        fn.append("    ids = []")
+    fn += [
+        "    with conn.cursor() as cur:",
+        *code.json_dumper("        "),
+        f"        for start in range(0, len({source}), BATCH):",
+        f"            batch = {source}[start : start + BATCH]",
+        f"            arrays = {arrays}",
+    ]
+    if array_columns:
+        fn += [
+            "            for i, name in enumerate(COLUMNS):",
+            "                if name in ARRAY_COLUMNS:  # as text: unnest() flattens arrays",
+            "                    arrays[i] = [array_literal(v) for v in arrays[i]]",
+        ]
+    fn.append("            cur.execute(SQL, arrays)")
+    if code.w.returning:
+        fetched = "row[0] for row in cur.fetchall()" if code.one_returned() else "cur.fetchall()"
+        fn += [
+            "            # RETURNING order is not guaranteed to follow the arrays:",
+            "            # return a natural key too if you must pair ids with rows.",
+            f"            ids.extend({fetched})",
+        ]
+    fn.append("    conn.commit()")
+    if code.w.returning:
+        fn.append("    return ids")
+    return code.render(fn)

@@ -1,0 +1,216 @@
+"""Snippet builders for SQLAlchemy: the ORM (add_all, bulk insert) and Core."""
+
+from __future__ import annotations
+
+from advisor.snippets.code import JSON_TYPES, TABLE, Code, attribute, comment, py_str
+from advisor.workload import InputShape
+
+_ORM_MODEL = f'''class Base(DeclarativeBase):
+    pass
+
+
+class StandardRow(Base):
+    __tablename__ = "{TABLE}"
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    name: Mapped[str]
+    email: Mapped[str] = mapped_column(unique=True)
+    score: Mapped[float | None]
+    active: Mapped[bool]
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))'''
+
+
+_CORE_TABLE = f'''{TABLE} = Table(
+    "{TABLE}",
+    MetaData(),
+    Column("id", BigInteger, Identity(), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("email", Text, nullable=False, unique=True),
+    Column("score", Double),
+    Column("active", Boolean, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)'''
+
+
+def _json_none_as_null(code: Code, metadata: str) -> None:
+    """A reflection hook: SQLAlchemy would store None in a JSON column as JSON null."""
+    if not any(c.base_type in JSON_TYPES for c in code.columns):
+        return
+    code.need("sqlalchemy", "JSON", "event")
+    code.need("typing", "Any")
+    code.blocks.append(
+        "\n".join(
+            [
+                f'@event.listens_for({metadata}, "column_reflect")',
+                "def none_as_null(inspector: Any, table: Any, column: dict[str, Any]) -> None:",
+                '    """Store None in a JSON column as SQL NULL, not as JSON null."""',
+                '    json = getattr(column["type"], "item_type", column["type"])  # arrays too',
+                "    if isinstance(json, JSON):",
+                "        json.none_as_null = True",
+            ]
+        )
+    )
+
+
+def _orm_model(code: Code) -> list[str]:
+    """The mapped class; the lines the function starts with to have it mapped."""
+    code.need("sqlalchemy", "Engine")
+    code.need("sqlalchemy.orm", "DeclarativeBase", "Session")
+    reflection = code.table.reflection
+    if reflection is None:
+        code.need("datetime", "datetime")
+        code.need("sqlalchemy", "BigInteger", "DateTime", "Identity")
+        code.need("sqlalchemy.orm", "Mapped", "mapped_column")
+        code.blocks.append(_ORM_MODEL)
+        return []
+    code.need("sqlalchemy.ext.declarative", "DeferredReflection")
+    code.blocks += [
+        "class Base(DeclarativeBase):\n    pass",
+        "class Reflected(DeferredReflection):\n    __abstract__ = True",
+    ]
+    _json_none_as_null(code, "Base.metadata")
+    model = [f"class {code.table.model}(Reflected, Base):"]
+    model += comment(
+        "Mapped from the database's own description by Reflected.prepare(engine): "
+        "call it once before creating objects (insert_rows does, too).",
+        "    ",
+    )
+    model += [
+        f"    __tablename__ = {py_str(reflection.table)}",
+        f'    __table_args__ = {{"schema": {py_str(reflection.schema)}}}',
+    ]
+    identity = reflection.identity
+    if identity is not None and identity.kind != "primary key":
+        model += comment(
+            f"No primary key: the ORM tells rows apart by the {identity.kind} "
+            f"{identity.name} instead.",
+            "    ",
+        )
+        keys = ", ".join(py_str(c) for c in identity.columns)
+        model.append(f'    __mapper_args__ = {{"primary_key": [{keys}]}}')
+    elif identity is None:
+        model += comment(
+            f"{code.table.name} has no primary key or unique key: the ORM cannot map it "
+            "until one is added.",
+            "    ",
+        )
+    code.blocks.append("\n".join(model))
+    return ["    Reflected.prepare(engine)  # maps the class on the first call only"]
+
+
+def _upsert_statement(code: Code, target: str, indent: str = "    ") -> list[str]:
+    """Lines building `stmt`: a plain insert, or PostgreSQL's insert with ON CONFLICT."""
+    if not code.upsert:
+        code.need("sqlalchemy", "insert")
+        return [f"{indent}stmt = insert({target})"]
+    code.need("sqlalchemy.dialects.postgresql", "insert")
+    code.tuple_constant("UPDATE_COLUMNS", code.update_columns)
+    return [
+        f"{indent}stmt = insert({target})",
+        f"{indent}stmt = stmt.on_conflict_do_update(",
+        f"{indent}    index_elements=[{', '.join(py_str(c) for c in code.key)}],",
+        f"{indent}    set_={{c: stmt.excluded[c] for c in UPDATE_COLUMNS}},",
+        f"{indent})",
+    ]
+
+
+def _returning_statement(code: Code, columns: list[str], indent: str) -> str:
+    line = f"{indent}stmt = stmt.returning({', '.join(columns)}, sort_by_parameter_order=True)"
+    if len(line) <= 79:
+        return line
+    return (
+        f"{indent}stmt = stmt.returning(\n{indent}    {', '.join(columns)},\n"
+        f"{indent}    sort_by_parameter_order=True,\n{indent})"
+    )
+
+
+def orm_add_all(code: Code) -> str:
+    prepare = _orm_model(code)
+    model = code.table.model
+    shape = code.w.shape
+    fn = [code.signature("engine: Engine"), *prepare]
+    if shape is InputShape.CSV:
+        code.csv_parser()
+        fn += [
+            '    with open(path, newline="") as f:',
+            f"        objs = [{model}(**parse_row(rec)) for rec in csv.DictReader(f)]",
+        ]
+    elif shape is InputShape.DICTS:
+        fn.append(f"    objs = [{model}(**row) for row in rows]")
+    elif shape is InputShape.TUPLES:
+        code.columns_constant()
+        fn.append(f"    objs = [{model}(**dict(zip(COLUMNS, row))) for row in rows]")
+    fn += ["    with Session(engine) as session:", "        session.add_all(objs)"]
+    if code.w.returning:
+        values = [attribute("obj", n) for n in code.returned]
+        value = values[0] if code.one_returned() else f"({', '.join(values)})"
+        fn += [
+            "        session.flush()  # INSERT ... RETURNING fills in the generated ids",
+            f"        ids = [{value} for obj in objs]",
+            "        session.commit()",
+            "    return ids",
+        ]
+    else:
+        fn.append("        session.commit()")
+    return code.render(fn)
+
+
+def orm_bulk_insert(code: Code) -> str:
+    prepare = _orm_model(code)
+    model = code.table.model
+    code.shape_helpers()
+    fn = [code.signature("engine: Engine"), *prepare, *code.as_dicts()]
+    fn += _upsert_statement(code, model)
+    fn.append("    with Session(engine) as session:")
+    if code.w.returning:
+        columns = [attribute(model, n) for n in code.returned]
+        fn.append(_returning_statement(code, columns, "        "))
+        if code.one_returned():
+            fn.append("        ids = list(session.scalars(stmt, rows))")
+        else:
+            fn.append("        ids = [tuple(row) for row in session.execute(stmt, rows)]")
+        fn += ["        session.commit()", "    return ids"]
+    else:
+        fn += ["        session.execute(stmt, rows)", "        session.commit()"]
+    return code.render(fn)
+
+
+def _core_table(code: Code) -> list[str]:
+    """The Table: spelled out for the standard one, reflected for a user's (on the first call;
+    the MetaData keeps it for the next ones). Returns the function's lines that get it."""
+    reflection = code.table.reflection
+    if reflection is None:
+        code.need(
+            "sqlalchemy",
+            *("BigInteger", "Boolean", "Column", "DateTime", "Double", "Engine", "Identity"),
+            *("MetaData", "Table", "Text"),
+        )
+        code.blocks.append(_CORE_TABLE)
+        return []
+    code.need("sqlalchemy", "Engine", "MetaData", "Table")
+    code.blocks.append("metadata = MetaData()")
+    _json_none_as_null(code, "metadata")
+    args = f"{py_str(reflection.table)}, metadata, schema={py_str(reflection.schema)}"
+    line = f"    table = Table({args}, autoload_with=engine)"
+    if len(line) > 79:
+        line = f"    table = Table(\n        {args}, autoload_with=engine\n    )"
+    return ["    # Columns and types as the database describes them, read on the first call", line]
+
+
+def core_execute(code: Code) -> str:
+    get_table = _core_table(code)
+    var = code.table.variable
+    code.shape_helpers()
+    fn = [code.signature("engine: Engine"), *get_table, *code.as_dicts()]
+    fn += _upsert_statement(code, var)
+    fn.append("    with engine.begin() as conn:")
+    if code.w.returning:
+        columns = [attribute(f"{var}.c", n) for n in code.returned]
+        fn.append(_returning_statement(code, columns, "        "))
+        if code.one_returned():
+            fn.append("        return list(conn.scalars(stmt, rows))")
+        else:
+            fn.append("        return [tuple(row) for row in conn.execute(stmt, rows)]")
+    else:
+        fn.append("        conn.execute(stmt, rows)")
+    return code.render(fn)
