@@ -1,4 +1,4 @@
-# Every target creates the virtualenv itself when it is missing or pyproject.toml changed.
+# Every target creates the virtualenv itself (all extras) when it is missing or pyproject.toml changed.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[all,dev]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -19,8 +19,8 @@ test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check advisor tests
-	$(BIN)/ruff format --check advisor tests
+	$(BIN)/ruff check advisor tests scripts
+	$(BIN)/ruff format --check advisor tests scripts
 	$(BIN)/mypy
 
 bench: $(STAMP)

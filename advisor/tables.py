@@ -1,6 +1,6 @@
 """Benchmark table definitions: which columns a benchmark writes and how the table is created.
 
-A `TableSpec` is plain data (no database library). The standard table is the article's
+A `TableSpec` is plain data (no database library). The standard table is the seed article's
 realistic row; other specs come from the adversarial data set or a user's table.
 """
 

@@ -47,18 +47,18 @@ from advisor.workload import Workload
 REFERENCE_ROWS = 100_000  # the volume the reference throughputs were measured at
 ORM_BULK = ("orm_bulk_insert", "orm_bulk_save_objects")
 ORM_BULK_ROWS_PER_BATCH = 10  # measured: ~950 batches per 10k rows when NULLs vary (above)
-REFERENCE_SOURCE = "reference throughputs (the article's machine)"
+REFERENCE_SOURCE = "reference throughputs (the seed article's machine)"
 
 # Rows per second into a local server. One table, one comment per source.
 REFERENCE_ROWS_PER_S: dict[str, float] = {
-    # The article's own benchmark, on a machine like this one.
+    # The seed article's own benchmark, on a machine like this one.
     "orm_add_all": 20_000,
     "core_execute": 65_000,
     "driver_executemany": 100_000,
     "driver_copy": 420_000,
     "driver_copy_binary": 1_600_000,
-    # Not in the article: measured by us at 100k rows on this machine, where orm_add_all
-    # ran at 29k and driver_executemany at 160k rows/s. Each is scaled to the article's
+    # Not in the seed article: measured by us at 100k rows on this machine, where orm_add_all
+    # ran at 29k and driver_executemany at 160k rows/s. Each is scaled to the seed article's
     # machine by the sibling that shares its code path: the ORM flush for the two ORM bulk
     # paths, the parameterised INSERT for unnest.
     "orm_bulk_save_objects": 48_000 * 20_000 / 29_000,

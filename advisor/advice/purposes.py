@@ -3,10 +3,10 @@
 from advisor.advice.recommendation import TradeOffs
 from advisor.strategy_info import UNNEST_BATCH
 
-# The article's purpose table, plus the strategies it does not cover.
+# The seed article's purpose table, plus the strategies it does not cover.
 PURPOSE = {
     "orm_add_all": "business logic, correctness, small batches",
-    "orm_bulk_insert": "ORM objects at scale (the article's bulk_save_objects, which is "
+    "orm_bulk_insert": "ORM objects at scale (the seed article's bulk_save_objects, which is "
     "legacy in SQLAlchemy 2.x; ORM bulk INSERT is its successor)",
     "core_execute": "structured data with light abstraction",
     "driver_executemany": "raw rows at high throughput",

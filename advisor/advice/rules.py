@@ -1,14 +1,14 @@
-"""Workload -> Recommendation: the article's rule-of-thumb matrix as an explainable decision.
+"""Workload -> Recommendation: the seed article's rule-of-thumb matrix as an explainable decision.
 
 Pure and deterministic: no I/O, no database. Each step adds a reason that names the answer
 behind it ("volume: 2,000,000 rows per run — ...").
 
-1. Layer, from the article's layer table: correctness high -> ORM (building an application);
+1. Layer, from the seed article's layer table: correctness high -> ORM (building an application);
    rows that already are ORM objects stay in the ORM; CSV goes to the driver (COPY reads
    CSV); medium -> Core (moving or transforming data); low -> driver (pushing limits).
 2. Strategy, from the purpose table: each layer is a ladder from its clearest strategy to
    its fastest, and the next rung is taken only when it saves BULK_SAVING_S and
-   BULK_SAVING_SHARE of the run. That is the article's "clarity beats marginal gains":
+   BULK_SAVING_SHARE of the run. That is the seed article's "clarity beats marginal gains":
    shaving 300 ms off a 10 s insert is not worth it, and a 500-row job never reaches COPY.
 3. Leaving the layer (never when correctness is high): multi-million-row loads go to the
    driver layer, where COPY lives; otherwise a lower layer must save LAYER_SAVING_S and

@@ -3,7 +3,7 @@
 Between measured volumes a strategy's time per run is interpolated in log-log space, as the
 estimator does (`estimates.loglog`). Two findings per pair of strategies:
 - where the ranking changes ("driver_executemany overtakes core_execute at about 3.2k rows");
-- where their times per run differ by less than CLARITY_S: below that, the article argues,
+- where their times per run differ by less than CLARITY_S: below that, the seed article argues,
   the clearer code wins over the faster one.
 """
 

@@ -110,7 +110,7 @@ _SPAN_S = 3 * 365 * 86_400
 
 
 class StandardData(BlockDataset):
-    """The article's realistic row: id, name, email, score (5% NULL), active, created_at."""
+    """The seed article's realistic row: id, name, email, score (5% NULL), active, created_at."""
 
     spec = STANDARD
 

@@ -28,7 +28,7 @@ class OrmAddAll(SQLAlchemyStrategy):
 
 
 class OrmBulkSaveObjects(SQLAlchemyStrategy):
-    """Legacy `Session.bulk_save_objects`: ORM objects at scale, the article's ORM bulk path.
+    """Legacy `Session.bulk_save_objects`: ORM objects at scale, the seed article's ORM bulk path.
 
     Use it only in code that already has it; in SQLAlchemy 2.x `orm_bulk_insert` is the
     supported successor. It skips relationship cascades and most events.

@@ -46,7 +46,7 @@ class QuestionnaireScreen(Screen[None]):
         "## The questionnaire\n\nFour questions describe the workload, a fifth step holds the "
         "optional ones. Choose with the arrow keys and **Enter**, type the volume as `500`, "
         "`10k`, `2M` or `1e6`. **Esc** goes back; your answers are kept. The advice comes "
-        "from the article's rule-of-thumb matrix and needs no database."
+        "from the seed article's rule-of-thumb matrix and needs no database."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "next", "Next"),
