@@ -47,7 +47,7 @@ from advisor.workload import Workload
 REFERENCE_ROWS = 100_000  # the volume the reference throughputs were measured at
 ORM_BULK = ("orm_bulk_insert", "orm_bulk_save_objects")
 ORM_BULK_ROWS_PER_BATCH = 10  # measured: ~950 batches per 10k rows when NULLs vary (above)
-REFERENCE_SOURCE = "reference throughputs (the seed article's machine)"
+REFERENCE_SOURCE = "reference throughputs (the article's machine)"  # relabelled by issue 14
 
 # Rows per second into a local server. One table, one comment per source.
 REFERENCE_ROWS_PER_S: dict[str, float] = {
