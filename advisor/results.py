@@ -6,9 +6,24 @@ import statistics
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from advisor.strategy_info import ALL_IDS
+from advisor.strategy_info import SYNC_IDS
 
 DATA_SETS = ("standard", "adversarial")
+
+
+@dataclass
+class Semantics:
+    """What each run does beyond inserting into an empty table."""
+
+    upsert: bool = False  # INSERT ... ON CONFLICT DO UPDATE (or the strategy's own way)
+    conflicts: float = 0.5  # with upsert: the share of input keys already in the table
+    returning: bool = False  # the generated ids come back to Python
+
+    def describe(self) -> str:
+        """`upserts (50% conflicts), ids returned`, or `plain inserts`."""
+        kinds = [f"upserts ({self.conflicts:.0%} conflicts)"] if self.upsert else []
+        kinds += ["ids returned"] if self.returning else []
+        return ", ".join(kinds) or "plain inserts"
 
 
 @dataclass
@@ -16,7 +31,7 @@ class BenchPlan:
     rows: int = 100_000
     repeat: int = 3
     warmup: int = 1
-    strategies: list[str] = field(default_factory=lambda: list(ALL_IDS))
+    strategies: list[str] = field(default_factory=lambda: list(SYNC_IDS))
     data: str = "standard"
     table: str | None = None
     memory: bool = True
@@ -26,6 +41,7 @@ class BenchPlan:
     # Round trip added by a loopback proxy that every connection goes through (0: the proxy's
     # own cost); None: direct connections.
     simulated_rtt_ms: float | None = None
+    semantics: Semantics = field(default_factory=Semantics)
 
     @property
     def runs_per_strategy(self) -> int:
@@ -172,7 +188,7 @@ class BenchReport:
         """Inverse of `to_dict` (derived figures are recomputed, not trusted)."""
         ceiling = data.get("ceiling")
         return cls(
-            plan=BenchPlan(**_known(BenchPlan, data["plan"])),
+            plan=_plan(data["plan"]),
             environment=Environment(**_known(Environment, data["environment"])),
             started=data["started"],
             elapsed_s=data.get("elapsed_s", 0.0),
@@ -226,6 +242,12 @@ def reports_from_dict(data: dict[str, Any]) -> list[BenchReport]:
     if data.get("kind") == "sweep":
         return SweepReport.from_dict(data).points
     return [BenchReport.from_dict(data)]
+
+
+def _plan(data: dict[str, Any]) -> BenchPlan:
+    known = _known(BenchPlan, data)
+    known["semantics"] = Semantics(**_known(Semantics, known.get("semantics") or {}))
+    return BenchPlan(**known)
 
 
 def _known(cls: type, data: dict[str, Any]) -> dict[str, Any]:

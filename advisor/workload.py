@@ -18,12 +18,13 @@ from advisor.units import parse_count
 
 
 class InputShape(StrEnum):
-    """What the rows look like when they reach the insert (catalog.Shape plus csv)."""
+    """What the rows look like when they reach the insert."""
 
     OBJECTS = "objects"
     DICTS = "dicts"
     TUPLES = "tuples"
     CSV = "csv"
+    DATAFRAME = "dataframe"  # a pandas or polars DataFrame, or an Arrow table
 
 
 class Correctness(StrEnum):
@@ -65,6 +66,7 @@ class Workload:
     upsert: bool = False
     budget_s: float | None = None
     rtt_ms: float = 0.0
+    asyncio: bool = False  # the insert runs inside an asyncio event loop
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Workload:
@@ -88,6 +90,7 @@ class Workload:
             upsert=_flag(data.get("upsert", False), "upsert"),
             budget_s=_budget(data.get("budget_s")),
             rtt_ms=_rtt(data.get("rtt_ms", 0.0)),
+            asyncio=_flag(data.get("asyncio", False), "asyncio"),
         )
 
     def to_dict(self) -> dict[str, str | int | float | bool]:
@@ -95,7 +98,9 @@ class Workload:
         out: dict[str, str | int | float | bool] = {}
         for f in fields(self):
             value = getattr(self, f.name)
-            if value is not None:
+            if value is not None and not (f.name == "asyncio" and not value):
+                # Omitted when false, so profiles saved before the question existed
+                # read back byte-for-byte.
                 out[f.name] = str(value) if isinstance(value, StrEnum) else value
         return out
 
@@ -169,10 +174,11 @@ class Question:
     reason_label: str  # how reasons name this answer: "volume: 2,000,000 rows per run — …"
     choices: tuple[Choice, ...] = ()
     required: bool = True
+    flag: str = ""  # the CLI option when it is not --key with "_" as "-"
 
     @property
     def option(self) -> str:
-        return "--" + self.key.replace("_", "-")
+        return self.flag or "--" + self.key.replace("_", "-")
 
     @property
     def hint(self) -> str:
@@ -194,6 +200,7 @@ QUESTIONS: tuple[Question, ...] = (
             Choice("dicts", "dicts", "one mapping per row, e.g. from JSON, an API or a transform"),
             Choice("tuples", "tuples", "raw rows in column order, e.g. from another cursor"),
             Choice("csv", "CSV", "a CSV file or stream to load as it is"),
+            Choice("dataframe", "DataFrame", "a pandas or polars DataFrame, or an Arrow table"),
         ),
     ),
     Question(
@@ -265,6 +272,16 @@ QUESTIONS: tuple[Question, ...] = (
         example="20",
         reason_label="network",
         required=False,
+    ),
+    Question(
+        key="asyncio",
+        title="Does this code run inside an asyncio event loop?",
+        explanation="Yes for FastAPI, aiohttp or any async def code: a blocking insert there "
+        "stalls every other request.",
+        example="",
+        reason_label="asyncio",
+        required=False,
+        flag="--async",
     ),
 )
 

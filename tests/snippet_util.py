@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from advisor.advice.rules import usable
+from advisor.advice.properties import usable
 from advisor.snippets import BUILDERS
 from advisor.workload import InputShape, Workload
 

@@ -8,6 +8,7 @@ import pytest
 from cli_util import assert_usage_error, run_cli
 
 from advisor.advice.plan import plan_for
+from advisor.strategy_info import SYNC_IDS
 from advisor.advice.rules import recommend
 from advisor.bench.runner import run_benchmark
 from advisor.bench.server import Target
@@ -62,8 +63,9 @@ def test_plan_for_a_recommendation_covers_its_usable_alternatives() -> None:
     rec = recommend(Workload.from_dict(WORKLOAD | {"rows": "5M"}))
     plan = plan_for(rec)
     assert rec.strategy in plan.strategies
-    assert {a.strategy for a in rec.alternatives if a.usable} <= set(plan.strategies)
-    assert "orm_bulk_save_objects" not in plan.strategies, "legacy is not a usable alternative"
+    usable_sync = {a.strategy for a in rec.alternatives if a.usable and a.strategy in SYNC_IDS}
+    assert usable_sync <= set(plan.strategies)
+    assert not set(plan.strategies) - set(SYNC_IDS), "no async or psycopg2 path for sync code"
     assert plan.rows == 100_000, "a 5M-row workload is measured at the default volume"
     assert plan_for(recommend(Workload.from_dict(WORKLOAD | {"rows": 300}))).rows == 300
 

@@ -13,7 +13,7 @@ import pytest
 import sqlalchemy as sa
 from snippet_util import check_tidy, import_snippet, params, workload
 
-from advisor.advice.rules import usable
+from advisor.advice.properties import usable
 from advisor.bench.data.datagen import StandardData
 from advisor.bench.server import quote_ident
 from advisor.snippets import BUILDERS, snippet

@@ -51,7 +51,10 @@ def test_choices_ignore_case_and_spaces() -> None:
     ("change", "message"),
     [
         ({"shape": "objcts"}, "unknown shape 'objcts'; did you mean 'objects'?"),
-        ({"shape": "parquet"}, "unknown shape 'parquet' (valid: objects, dicts, tuples, csv)"),
+        (
+            {"shape": "parquet"},
+            "unknown shape 'parquet' (valid: objects, dicts, tuples, csv, dataframe)",
+        ),
         ({"correctness": "hihg"}, "did you mean 'high'?"),
         ({"frequency": "weekly"}, "valid: once, daily, hourly, continuous"),
         ({"rows": "0"}, "rows must be at least 1"),

@@ -2,7 +2,9 @@
 
 The model, per run:
 
-    estimate = insert time at this volume + CONNECT_S + round trips * rtt
+    estimate = insert time at this volume + CONNECT_S + round trips * rtt + conversion
+
+*Conversion* is what feeding the strategy the user's shape costs (advice.conversions).
 
 *Insert time* comes from points (strategy, rows, seconds): the reference table below, or the
 user's own verified `advisor bench --json` results. With one point for a strategy it scales
@@ -26,6 +28,8 @@ through a proxy that delays every packet (20k and 100k rows, 0/20/50 ms): connec
   starts a new batch. Through the proxy at 10 ms, 10k standard rows (5% NULL scores) took
   about 950 round trips, 9.8 s: ORM_BULK_ROWS_PER_BATCH rows per round trip is assumed.
 - `unnest`: one statement per UNNEST_BATCH rows. COPY: 2 (start, end), the data streams.
+- pandas `to_sql` checks the table first (PANDAS_METADATA_ROUND_TRIPS); method="multi" sends
+  one statement per MULTI_CHUNK rows; psycopg2's execute_values one per PSYCOPG2_PAGE rows.
 """
 
 from __future__ import annotations
@@ -39,31 +43,50 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from advisor.advice.conversions import Conversion, conversion
 from advisor.errors import InputError
 from advisor.results import BenchReport, reports_from_dict
-from advisor.strategy_info import ALL_IDS, STRATEGIES, UNNEST_BATCH, Layer
+from advisor.strategy_info import (
+    ALL_IDS,
+    MULTI_CHUNK,
+    PSYCOPG2_PAGE,
+    STRATEGIES,
+    UNNEST_BATCH,
+    Layer,
+)
 from advisor.workload import Workload
 
 REFERENCE_ROWS = 100_000  # the volume the reference throughputs were measured at
 ORM_BULK = ("orm_bulk_insert", "orm_bulk_save_objects")
 ORM_BULK_ROWS_PER_BATCH = 10  # measured: ~950 batches per 10k rows when NULLs vary (above)
-REFERENCE_SOURCE = "reference throughputs (the article's machine)"  # relabelled by issue 14
+# What the reference figures are, where and when they were measured.
+REFERENCE_SOURCE = (
+    "reference figures: plain inserts of 100k standard rows measured by pg-insert-advisor on "
+    "a 2-CPU x86_64 VM, embedded PostgreSQL 18, 2026-11 (not your machine)"
+)
 
-# Rows per second into a local server. One table, one comment per source.
+# Rows per second into a local server, plain inserts of 100k standard rows (REFERENCE_SOURCE).
 REFERENCE_ROWS_PER_S: dict[str, float] = {
-    # The seed article's own benchmark, on a machine like this one.
-    "orm_add_all": 20_000,
-    "core_execute": 65_000,
-    "driver_executemany": 100_000,
-    "driver_copy": 420_000,
-    "driver_copy_binary": 1_600_000,
-    # Not in the seed article: measured by us at 100k rows on this machine, where orm_add_all
-    # ran at 29k and driver_executemany at 160k rows/s. Each is scaled to the seed article's
-    # machine by the sibling that shares its code path: the ORM flush for the two ORM bulk
-    # paths, the parameterised INSERT for unnest.
-    "orm_bulk_save_objects": 48_000 * 20_000 / 29_000,
-    "orm_bulk_insert": 50_000 * 20_000 / 29_000,
-    "driver_unnest": 123_000 * 100_000 / 160_000,
+    "orm_add_all": 29_100,
+    "orm_bulk_save_objects": 49_600,
+    "orm_bulk_insert": 45_100,
+    "core_execute": 85_200,
+    "driver_executemany": 143_000,
+    "driver_copy": 596_000,
+    "driver_copy_binary": 1_130_000,
+    "driver_unnest": 119_000,
+    "pandas_to_sql": 35_000,
+    "pandas_to_sql_multi": 4_700,
+    "pandas_copy": 157_000,
+    "polars_adbc": 287_000,
+    "adbc_ingest": 325_000,
+    "async_orm_add_all": 25_000,
+    "async_core_execute": 80_000,
+    "asyncpg_executemany": 107_000,
+    "asyncpg_copy": 282_000,
+    "psycopg_async_copy": 900_000,
+    "psycopg2_execute_values": 32_000,
+    "psycopg2_copy_expert": 450_000,
 }
 
 CONNECT_S = 0.010  # opening a connection to the local embedded server took 8-15 ms
@@ -72,6 +95,19 @@ TRANSACTION_ROUND_TRIPS = 2  # BEGIN, COMMIT
 INSERTMANYVALUES_PAGE = 1000  # SQLAlchemy's default insertmanyvalues_page_size
 COPY_ROUND_TRIPS = 2
 STAGING_ROUND_TRIPS = 2  # CREATE TEMP TABLE, then INSERT ... SELECT from it
+PANDAS_METADATA_ROUND_TRIPS = 3  # to_sql asks whether the table exists, and its columns
+COPY_IDS = frozenset(
+    {
+        "driver_copy",
+        "driver_copy_binary",
+        "pandas_copy",
+        "polars_adbc",
+        "adbc_ingest",
+        "asyncpg_copy",
+        "psycopg_async_copy",
+        "psycopg2_copy_expert",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -81,6 +117,8 @@ class Measurement:
     strategy: str
     rows: int
     seconds: float
+    upsert: bool = False  # what was measured: its figures serve only the same semantics
+    returning: bool = False
 
     def __post_init__(self) -> None:
         if self.strategy not in STRATEGIES or self.rows <= 0 or not self.seconds > 0:
@@ -97,6 +135,8 @@ class Estimate:
     round_trips: int
     latency_s: float  # round_trips * rtt
     source: str  # "measured", "reference", or the reference scaled to the bench
+    conversion: Conversion | None = None  # from the user's shape to the strategy's input
+    convert_s: float = 0.0
 
 
 def round_trips(strategy: str, workload: Workload) -> int:
@@ -106,10 +146,18 @@ def round_trips(strategy: str, workload: Workload) -> int:
         statements = math.ceil(workload.rows / UNNEST_BATCH)
     elif strategy in ORM_BULK:
         statements = math.ceil(workload.rows / ORM_BULK_ROWS_PER_BATCH)
-    elif strategy in ("driver_copy", "driver_copy_binary"):
+    elif strategy == "pandas_to_sql_multi":
+        statements = PANDAS_METADATA_ROUND_TRIPS + math.ceil(workload.rows / MULTI_CHUNK)
+    elif strategy == "psycopg2_execute_values":
+        statements = math.ceil(workload.rows / PSYCOPG2_PAGE)
+    elif strategy in COPY_IDS:
         statements = COPY_ROUND_TRIPS
+        if strategy.startswith("pandas_"):
+            statements += PANDAS_METADATA_ROUND_TRIPS
         if workload.upsert or workload.returning:
             statements += STAGING_ROUND_TRIPS
+    elif strategy == "pandas_to_sql":
+        statements = PANDAS_METADATA_ROUND_TRIPS + 1
     elif layer is not Layer.DRIVER and workload.returning:
         statements = math.ceil(workload.rows / INSERTMANYVALUES_PAGE)
     else:
@@ -118,10 +166,27 @@ def round_trips(strategy: str, workload: Workload) -> int:
 
 
 class Estimator:
-    """Estimates from reference points, replaced strategy by strategy by measured ones."""
+    """Estimates from reference points, replaced strategy by strategy by measured ones.
 
-    def __init__(self, measured: Iterable[Measurement] = ()) -> None:
-        self.measured = _points_by_strategy(measured)
+    Only measurements of the same semantics count: an upsert's figures estimate upserts,
+    plain inserts' figures plain inserts. `origin` names where the measurements come from
+    ("your bench", "calibrated on this machine, DATE", "measured now").
+    """
+
+    def __init__(
+        self,
+        measured: Iterable[Measurement] = (),
+        *,
+        origin: str = "your bench",
+        upsert: bool = False,
+        returning: bool = False,
+    ) -> None:
+        given = list(measured)
+        same = [m for m in given if (m.upsert, m.returning) == (upsert, returning)]
+        self.origin = origin
+        self.ignored = len(given) - len(same)  # other semantics: say so, never use them
+        self.semantics = _semantics(upsert, returning)
+        self.measured = _points_by_strategy(same)
         self.reference = {
             sid: [(REFERENCE_ROWS, REFERENCE_ROWS / rate)]
             for sid, rate in REFERENCE_ROWS_PER_S.items()
@@ -141,14 +206,21 @@ class Estimator:
     def source(self) -> str:
         """Where the figures come from, in words."""
         if not self.measured:
-            return REFERENCE_SOURCE
+            unused = (
+                f"; {self.origin} measured other semantics than {self.semantics}, not used"
+                if self.ignored
+                else ""
+            )
+            return REFERENCE_SOURCE + unused
         ids = ", ".join(sid for sid in ALL_IDS if sid in self.measured)
         volumes = sorted({rows for points in self.measured.values() for rows, _ in points})
         if len(volumes) > 1:  # a sweep, or several benches
             ids += f"; {len(volumes)} volumes, {volumes[0]:,} to {volumes[-1]:,} rows"
-        rest = len(ALL_IDS) - len(self.measured)
-        scaled = f"; the other {rest} from reference × {self.calibration:.2g}" if rest else ""
-        return f"your bench ({ids}){scaled}"
+        rest = len(REFERENCE_ROWS_PER_S) - len(self.measured)
+        scaled = (
+            f"; the other {rest} from reference figures × {self.calibration:.2g}" if rest else ""
+        )
+        return f"{self.origin}, {self.semantics} ({ids}){scaled}"
 
     def insert_seconds(self, strategy: str, rows: int) -> tuple[float, str]:
         if strategy in self.measured:
@@ -158,21 +230,30 @@ class Estimator:
             return seconds, "reference"
         return (
             seconds * self.calibration,
-            f"reference × {self.calibration:.2g} (calibrated on your bench)",
+            f"reference × {self.calibration:.2g} (scaled to {self.origin})",
         )
 
     def estimate(self, strategy: str, workload: Workload) -> Estimate:
         insert_s, source = self.insert_seconds(strategy, workload.rows)
         trips = round_trips(strategy, workload)
         latency_s = trips * workload.rtt_ms / 1000
+        convert = conversion(workload.shape, strategy)
+        convert_s = convert.seconds(workload.rows) if convert else 0.0
         return Estimate(
             strategy=strategy,
-            seconds=insert_s + CONNECT_S + latency_s,
+            seconds=insert_s + CONNECT_S + latency_s + convert_s,
             insert_s=insert_s,
             round_trips=trips,
             latency_s=latency_s,
             source=source,
+            conversion=convert,
+            convert_s=convert_s,
         )
+
+
+def _semantics(upsert: bool, returning: bool) -> str:
+    kinds = [k for k, on in (("upserts", upsert), ("ids returned", returning)) if on]
+    return ", ".join(kinds) or "plain inserts"
 
 
 def loglog(points: Sequence[tuple[int, float]], rows: float) -> float:
@@ -204,8 +285,9 @@ def _points_by_strategy(measured: Iterable[Measurement]) -> dict[str, list[tuple
 
 def measurements_from_report(report: BenchReport) -> list[Measurement]:
     """The verified results of a bench, as points (unverified runs prove nothing)."""
+    semantics = report.plan.semantics
     return [
-        Measurement(r.strategy, r.rows, r.median_s)
+        Measurement(r.strategy, r.rows, r.median_s, semantics.upsert, semantics.returning)
         for r in report.results
         if r.verified and r.strategy in STRATEGIES and r.rows > 0 and r.median_s > 0
     ]

@@ -1,22 +1,27 @@
 """From advice to a benchmark plan that can prove (or disprove) it."""
 
+from advisor.advice.ladders import candidate
 from advisor.advice.recommendation import Recommendation
-from advisor.results import BenchPlan
+from advisor.results import BenchPlan, Semantics
+from advisor.strategy_info import ALL_IDS
 from advisor.tables import STANDARD
 
-PLAN_MAX_ROWS = 100_000  # the default bench volume: enough to rank, minutes at most
+PLAN_MAX_ROWS = 100_000  # a plan's volume cap: enough to rank, a minute or two at most
 
 
 def plan_for(recommendation: Recommendation) -> BenchPlan:
-    """The recommended strategy and its usable alternatives, at the workload's volume up to
-    PLAN_MAX_ROWS (small jobs are measured at their own size: fixed costs dominate there),
-    on the table the snippet was written for."""
-    candidates = {recommendation.strategy} | {
-        a.strategy for a in recommendation.alternatives if a.usable
+    """The recommended strategy and the usable alternatives it could be swapped for (same
+    family: async inside an event loop), with the workload's semantics and distance, at its
+    volume up to PLAN_MAX_ROWS (beyond it, figures are extrapolated), on the table the snippet
+    was written for."""
+    w = recommendation.workload
+    wanted = {recommendation.strategy} | {
+        a.strategy for a in recommendation.alternatives if a.usable and candidate(a.strategy, w)
     }
-    plan = BenchPlan(
-        rows=min(recommendation.workload.rows, PLAN_MAX_ROWS),
+    return BenchPlan(
+        rows=min(w.rows, PLAN_MAX_ROWS),
+        strategies=[sid for sid in ALL_IDS if sid in wanted],
         table=None if recommendation.table == STANDARD.name else recommendation.table,
+        semantics=Semantics(upsert=w.upsert, returning=w.returning),
+        simulated_rtt_ms=w.rtt_ms or None,
     )
-    plan.strategies = [sid for sid in plan.strategies if sid in candidates]
-    return plan

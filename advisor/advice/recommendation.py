@@ -56,6 +56,7 @@ class Recommendation:
     per_year: Cadence
     snippet: str
     table: str = STANDARD.name  # what the snippet writes to: --table, or the standard table
+    trace: tuple[str, ...] = ()  # every step of the decision; `reasons` are the deciding ones
 
     @property
     def title(self) -> str:
@@ -75,6 +76,7 @@ class Recommendation:
             "alternatives": [asdict(a) | {"layer": a.layer.value} for a in self.alternatives],
             "snippet": self.snippet,
             "table": self.table,
+            "trace": list(self.trace),
             "workload": self.workload.to_dict(),
         }
 
@@ -95,6 +97,7 @@ class Recommendation:
                 per_year=Cadence(**data["per_year"]),
                 snippet=str(data["snippet"]),
                 table=str(data.get("table", STANDARD.name)),
+                trace=tuple(str(t) for t in data.get("trace", ())),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise InputError(f"invalid recommendation ({type(exc).__name__}: {exc})") from None

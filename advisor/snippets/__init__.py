@@ -25,7 +25,12 @@ from advisor.snippets.psycopg import (
     driver_executemany,
     driver_unnest,
 )
-from advisor.snippets.sqlalchemy import core_execute, orm_add_all, orm_bulk_insert
+from advisor.snippets.sqlalchemy import (
+    core_execute,
+    orm_add_all,
+    orm_bulk_insert,
+    orm_bulk_save_objects,
+)
 from advisor.snippets.table import STANDARD_TABLE, SnippetTable
 from advisor.workload import Workload
 
@@ -42,6 +47,7 @@ def snippet(strategy: str, workload: Workload, table: SnippetTable = STANDARD_TA
 
 BUILDERS: dict[str, Callable[[Code], str]] = {
     "orm_add_all": orm_add_all,
+    "orm_bulk_save_objects": orm_bulk_save_objects,
     "orm_bulk_insert": orm_bulk_insert,
     "core_execute": core_execute,
     "driver_executemany": driver_executemany,

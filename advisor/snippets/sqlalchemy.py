@@ -124,11 +124,11 @@ def _returning_statement(code: Code, columns: list[str], indent: str) -> str:
     )
 
 
-def orm_add_all(code: Code) -> str:
-    prepare = _orm_model(code)
+def _objects(code: Code) -> list[str]:
+    """The function's first lines: the mapped class, and `objs` built from the rows."""
+    fn = [code.signature("engine: Engine"), *_orm_model(code)]
     model = code.table.model
     shape = code.w.shape
-    fn = [code.signature("engine: Engine"), *prepare]
     if shape is InputShape.CSV:
         code.csv_parser()
         fn += [
@@ -140,7 +140,11 @@ def orm_add_all(code: Code) -> str:
     elif shape is InputShape.TUPLES:
         code.columns_constant()
         fn.append(f"    objs = [{model}(**dict(zip(COLUMNS, row))) for row in rows]")
-    fn += ["    with Session(engine) as session:", "        session.add_all(objs)"]
+    return fn
+
+
+def orm_add_all(code: Code) -> str:
+    fn = [*_objects(code), "    with Session(engine) as session:", "        session.add_all(objs)"]
     if code.w.returning:
         values = [attribute("obj", n) for n in code.returned]
         value = values[0] if code.one_returned() else f"({', '.join(values)})"
@@ -152,6 +156,16 @@ def orm_add_all(code: Code) -> str:
         ]
     else:
         fn.append("        session.commit()")
+    return code.render(fn)
+
+
+def orm_bulk_save_objects(code: Code) -> str:
+    fn = _objects(code)
+    fn += [
+        "    with Session(engine) as session:",
+        "        session.bulk_save_objects(objs)  # legacy in 2.x, still supported",
+        "        session.commit()",
+    ]
     return code.render(fn)
 
 
