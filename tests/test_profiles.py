@@ -8,7 +8,6 @@ import pytest
 from cli_util import assert_usage_error, run_cli
 
 from advisor.advice.plan import plan_for
-from advisor.strategy_info import SYNC_IDS
 from advisor.advice.rules import recommend
 from advisor.bench.runner import run_benchmark
 from advisor.bench.server import Target
@@ -16,6 +15,7 @@ from advisor.errors import InputError
 from advisor.profiles import profile as profiles
 from advisor.profiles.profile import Profile, load_file, save_profile, to_toml
 from advisor.results import BenchPlan
+from advisor.strategy_info import SYNC_IDS
 from advisor.workload import Workload
 
 PROFILES_DIR = Path(__file__).resolve().parent.parent / "profiles"

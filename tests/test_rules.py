@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 from advisor.advice.estimates import REFERENCE_ROWS, Estimator, Measurement
-from advisor.advice.recommendation import Recommendation
 from advisor.advice.ladders import (
     BULK_SAVING_S,
     BULK_SAVING_SHARE,
@@ -23,6 +22,7 @@ from advisor.advice.ladders import (
     worth,
 )
 from advisor.advice.properties import soft, usable
+from advisor.advice.recommendation import Recommendation
 from advisor.advice.rules import recommend
 from advisor.strategy_info import ALL_IDS, STRATEGIES
 from advisor.workload import CONTINUOUS_BATCH_S, Workload
