@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from advisor.advice.estimates import (
     CONNECT_ROUND_TRIPS,
     CONNECT_S,
     REFERENCE_ROWS_PER_S,
+    REFERENCE_SOURCE,
     TRANSACTION_ROUND_TRIPS,
     Estimator,
     Measurement,
@@ -23,6 +25,7 @@ from advisor.advice.estimates import (
 )
 from advisor.errors import InputError
 from advisor.results import BenchPlan, BenchReport, Environment, StrategyResult
+from advisor.strategy_info import ALL_IDS
 from advisor.workload import Workload
 
 SETUP = CONNECT_ROUND_TRIPS + TRANSACTION_ROUND_TRIPS
@@ -34,24 +37,32 @@ def wl(rows: int, **extra: Any) -> Workload:
     )
 
 
-def test_reference_table_has_the_articles_figures() -> None:
-    assert REFERENCE_ROWS_PER_S["orm_add_all"] == 20_000
-    assert REFERENCE_ROWS_PER_S["core_execute"] == 65_000
-    assert REFERENCE_ROWS_PER_S["driver_executemany"] == 100_000
-    assert REFERENCE_ROWS_PER_S["driver_copy"] == 420_000
-    assert REFERENCE_ROWS_PER_S["driver_copy_binary"] == 1_600_000
-    # ours, scaled by a sibling: bulk paths by orm_add_all (20k/29k), unnest by executemany
-    assert REFERENCE_ROWS_PER_S["orm_bulk_insert"] == pytest.approx(34_483, rel=1e-3)
-    assert REFERENCE_ROWS_PER_S["driver_unnest"] == pytest.approx(76_875)
+def test_every_strategy_has_a_reference_figure_and_its_source_says_where_and_when() -> None:
+    assert set(REFERENCE_ROWS_PER_S) == set(ALL_IDS)
+    assert "measured by pg-insert-advisor" in REFERENCE_SOURCE
+    assert re.search(r"20\d\d-\d\d", REFERENCE_SOURCE), "when"
+    assert "not your machine" in REFERENCE_SOURCE
 
 
 def test_reference_scales_linearly_and_adds_the_connection() -> None:
     est = Estimator()
-    one = est.estimate("driver_copy", wl(420_000))
+    rate = REFERENCE_ROWS_PER_S["driver_copy"]
+    one = est.estimate("driver_copy", wl(int(rate)))
     assert one.insert_s == pytest.approx(1.0)
     assert one.seconds == pytest.approx(1.0 + CONNECT_S)
-    assert est.estimate("driver_copy", wl(840_000)).insert_s == pytest.approx(2.0)
+    assert est.estimate("driver_copy", wl(int(2 * rate))).insert_s == pytest.approx(2.0)
     assert one.source == "reference"
+
+
+def test_a_conversion_is_charged_to_a_strategy_fed_another_shape() -> None:
+    est = Estimator()
+    dicts = Workload.from_dict(
+        {"shape": "dicts", "rows": 1_000_000, "correctness": "low", "frequency": "once"}
+    )
+    copy = est.estimate("driver_copy", dicts)
+    assert copy.conversion is not None and copy.convert_s > 0
+    assert copy.seconds == pytest.approx(copy.insert_s + CONNECT_S + copy.convert_s)
+    assert est.estimate("core_execute", dicts).convert_s == 0.0  # Core takes dicts as they are
 
 
 def test_a_tiny_job_is_not_free() -> None:
@@ -94,11 +105,22 @@ def test_repeated_volumes_are_merged_by_median() -> None:
 
 def test_unmeasured_strategies_are_calibrated_on_the_measured_ones() -> None:
     # this machine is twice as slow as the reference on COPY, so it is for the others too
-    est = Estimator([Measurement("driver_copy", 420_000, 2.0)])
-    seconds, source = est.insert_seconds("core_execute", 65_000)
+    copy_rate = REFERENCE_ROWS_PER_S["driver_copy"]
+    est = Estimator([Measurement("driver_copy", int(copy_rate), 2.0)])
+    seconds, source = est.insert_seconds("core_execute", int(REFERENCE_ROWS_PER_S["core_execute"]))
     assert seconds == pytest.approx(2.0)
-    assert "calibrated" in source
-    assert "driver_copy" in est.source and "the other 7" in est.source
+    assert "scaled to your bench" in source
+    assert "driver_copy" in est.source and f"the other {len(ALL_IDS) - 1}" in est.source
+
+
+def test_only_measurements_of_the_same_semantics_count() -> None:
+    upserts = [Measurement("driver_executemany", 10_000, 0.5, upsert=True)]
+    plain = Estimator(upserts)
+    assert plain.insert_seconds("driver_executemany", 10_000)[1] == "reference"
+    assert "other semantics" in plain.source
+    upsert = Estimator(upserts, upsert=True)
+    assert upsert.insert_seconds("driver_executemany", 10_000) == (0.5, "measured")
+    assert "upserts" in upsert.source
 
 
 @pytest.mark.parametrize(
