@@ -55,6 +55,10 @@ class BenchPlan:
         return self.runs_per_strategy * len(self.strategies) + ceiling
 
 
+# What `Timings.stats` exports beside the runs (each a property of Timings).
+DERIVED_STATS = ("median_s", "min_s", "max_s", "stdev_s", "iqr_s", "cv", "outliers", "rows_per_s")
+
+
 class Timings:
     """Statistics over the timed runs of one measurement."""
 
@@ -78,6 +82,29 @@ class Timings:
         return statistics.stdev(self.runs_s) if len(self.runs_s) > 1 else 0.0
 
     @property
+    def iqr_s(self) -> float:
+        """Interquartile range of the runs (0 with fewer than two)."""
+        if len(self.runs_s) < 2:
+            return 0.0
+        q1, _, q3 = statistics.quantiles(self.runs_s, n=4, method="inclusive")
+        return q3 - q1
+
+    @property
+    def cv(self) -> float:
+        """Coefficient of variation: standard deviation over the mean (0 with one run)."""
+        mean = statistics.fmean(self.runs_s) if self.runs_s else 0.0
+        return self.stdev_s / mean if mean > 0 else 0.0
+
+    @property
+    def outliers(self) -> int:
+        """Runs beyond Tukey's fences (1.5 IQR outside the quartiles); needs four runs."""
+        if len(self.runs_s) < 4:
+            return 0
+        q1, _, q3 = statistics.quantiles(self.runs_s, n=4, method="inclusive")
+        low, high = q1 - 1.5 * (q3 - q1), q3 + 1.5 * (q3 - q1)
+        return sum(1 for s in self.runs_s if not low <= s <= high)
+
+    @property
     def rows_per_s(self) -> float:
         median = self.median_s
         return self.rows / median if self.runs_s and median > 0 else 0.0
@@ -86,13 +113,7 @@ class Timings:
         """The derived figures, for exports; none when nothing was timed (NaN is not JSON)."""
         if not self.runs_s:
             return {}
-        return {
-            "median_s": self.median_s,
-            "min_s": self.min_s,
-            "max_s": self.max_s,
-            "stdev_s": self.stdev_s,
-            "rows_per_s": self.rows_per_s,
-        }
+        return {name: getattr(self, name) for name in DERIVED_STATS}
 
 
 @dataclass
@@ -162,6 +183,14 @@ class BenchReport:
             return None
         return 100.0 * result.rows_per_s / self.ceiling.rows_per_s
 
+    def at_ceiling(self, result: Timings) -> bool:
+        """Within noise of the ceiling: its runs and the ceiling's overlap (both are measured
+        the same way: same rows, warmups and repeats), so neither is the faster."""
+        c = self.ceiling
+        if c is None or not c.runs_s or not result.runs_s:
+            return False
+        return result.min_s <= c.max_s and c.min_s <= result.max_s
+
     def to_dict(self) -> dict[str, Any]:
         slowest = self.slowest_rows_per_s()
         results = []
@@ -170,6 +199,7 @@ class BenchReport:
             item["verified"] = r.verified
             item["x_vs_slowest"] = r.rows_per_s / slowest if slowest and r.rows_per_s else None
             item["pct_of_ceiling"] = self.pct_of_ceiling(r)
+            item["at_ceiling"] = self.at_ceiling(r)
             results.append(item)
         ceiling = None if self.ceiling is None else asdict(self.ceiling) | self.ceiling.stats()
         return {

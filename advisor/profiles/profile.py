@@ -33,6 +33,7 @@ from advisor.errors import InputError
 from advisor.profiles.strict import SchemaError, load, load_parts, prune
 from advisor.results import (
     DATA_SETS,
+    DERIVED_STATS,
     BenchPlan,
     BenchReport,
     CeilingResult,
@@ -44,18 +45,8 @@ from advisor.workload import Workload
 
 SCHEMA_VERSION = 1
 SECTIONS = ("profile", "workload", "recommendation", "benchmark", "environment", "history")
-_DERIVED = frozenset(
-    {
-        "median_s",
-        "min_s",
-        "max_s",
-        "stdev_s",
-        "rows_per_s",
-        "verified",
-        "x_vs_slowest",
-        "pct_of_ceiling",
-    }
-)
+# Figures a profile shows but recomputes from the runs when it is read.
+_DERIVED = frozenset({*DERIVED_STATS, "verified", "x_vs_slowest", "pct_of_ceiling", "at_ceiling"})
 
 
 @dataclass

@@ -57,7 +57,7 @@ def result_cells(report: BenchReport, r: StrategyResult) -> tuple[str, ...]:
         seconds_span(r.min_s, r.max_s),
         format_count(r.rows_per_s),
         f"{r.rows_per_s / slowest:.1f}×" if slowest else "—",
-        "—" if pct is None else f"{pct:.0f}%",
+        "—" if pct is None else "≈ 100%" if report.at_ceiling(r) else f"{pct:.0f}%",
         verified_cell(r),
         peak,
     )
@@ -111,14 +111,48 @@ def note_lines(report: BenchReport) -> list[str]:
     return [f"note: {note}" for note in report.notes]
 
 
+NOISY_CV = 0.10  # runs varying more than this (coefficient of variation) are called noisy
+
+
+def noise_lines(report: BenchReport) -> list[str]:
+    """Warnings in words when the figures are less certain than they look (as hyperfine
+    and pytest-benchmark give them): one run, widely varying runs, outliers."""
+    timed = [r for r in ranked(report) if r.runs_s and not r.error]
+    if report.plan.repeat == 1 and timed:
+        return ["a single timed run per strategy: no spread to judge the figures by"]
+    lines = []
+    for r in timed:
+        if r.cv > NOISY_CV:
+            lines.append(
+                f"{r.strategy}: runs vary by {r.cv:.0%} (coefficient of variation; "
+                f"{seconds_span(r.min_s, r.max_s)}): treat its figure as rough"
+            )
+        if r.outliers:
+            lines.append(
+                f"{r.strategy}: {r.outliers} outlier run(s) beyond 1.5 IQR of the quartiles "
+                "(the median is kept; something else may have been running)"
+            )
+    return lines
+
+
 def findings(report: BenchReport) -> list[str]:
-    """One line per strategy that failed or did not verify, with what was found."""
+    """One line per strategy that failed or did not verify, with what was found, then the
+    noise warnings."""
     lines = []
     for r in ranked(report):
         if r.error:
             lines.append(f"{r.strategy} failed: {r.error}")
         elif r.problem:
             lines.append(f"{r.strategy} NOT VERIFIED: {r.problem}")
+    lines += noise_lines(report)
+    for r in ranked(report):
+        pct = report.pct_of_ceiling(r)
+        if pct is not None and pct > 100 and not report.at_ceiling(r):
+            lines.append(
+                f"{r.strategy} beat the server ceiling by {pct - 100:.0f}%: the ceiling's method "
+                "has costs of its own (the server reads and parses a file, or copies a table), "
+                "so it is a reference, not a hard limit"
+            )
     if any(r.peak_includes_batch for r in report.results):
         lines.append(
             "* peak memory includes one input batch (the input was too large to build first)"
