@@ -42,6 +42,7 @@ class BenchPlan:
     # own cost); None: direct connections.
     simulated_rtt_ms: float | None = None
     semantics: Semantics = field(default_factory=Semantics)
+    recommended: str | None = None  # the advice's pick, when the plan came from a workload
 
     @property
     def runs_per_strategy(self) -> int:

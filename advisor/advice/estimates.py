@@ -212,7 +212,11 @@ class Estimator:
                 else ""
             )
             return REFERENCE_SOURCE + unused
-        ids = ", ".join(sid for sid in ALL_IDS if sid in self.measured)
+        ids = (
+            f"all {len(self.measured)} strategies"
+            if len(self.measured) >= len(REFERENCE_ROWS_PER_S)
+            else ", ".join(sid for sid in ALL_IDS if sid in self.measured)
+        )
         volumes = sorted({rows for points in self.measured.values() for rows, _ in points})
         if len(volumes) > 1:  # a sweep, or several benches
             ids += f"; {len(volumes)} volumes, {volumes[0]:,} to {volumes[-1]:,} rows"
@@ -222,9 +226,19 @@ class Estimator:
         )
         return f"{self.origin}, {self.semantics} ({ids}){scaled}"
 
+    def source_for(self, rows: int) -> str:
+        """`source`, saying so when `rows` is beyond every measured volume."""
+        volumes = [points[-1][0] for points in self.measured.values()]
+        if volumes and rows > max(volumes):
+            return f"{self.source}; extrapolated from {max(volumes):,} to {rows:,} rows"
+        return self.source
+
     def insert_seconds(self, strategy: str, rows: int) -> tuple[float, str]:
         if strategy in self.measured:
-            return loglog(self.measured[strategy], rows), "measured"
+            points = self.measured[strategy]
+            top = points[-1][0]
+            label = "measured" if rows <= top else f"measured, extrapolated from {top:,} rows"
+            return loglog(points, rows), label
         seconds = loglog(self.reference[strategy], rows)
         if not self.measured:
             return seconds, "reference"

@@ -24,4 +24,5 @@ def plan_for(recommendation: Recommendation) -> BenchPlan:
         table=None if recommendation.table == STANDARD.name else recommendation.table,
         semantics=Semantics(upsert=w.upsert, returning=w.returning),
         simulated_rtt_ms=w.rtt_ms or None,
+        recommended=recommendation.strategy,
     )

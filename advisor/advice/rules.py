@@ -105,7 +105,7 @@ def recommend(
         ),
         alternatives=tuple(alternatives(decider, pick)),
         estimate_s=estimate.seconds,
-        estimate_source=estimator.source,
+        estimate_source=estimator.source_for(workload.rows),
         per_year=cadence(workload, estimate),
         snippet=snippet(pick, workload, table),
         table=table.name,

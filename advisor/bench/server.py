@@ -119,6 +119,16 @@ class Target:
     def mask(self, text: str) -> str:
         return mask(text, self._password)
 
+    @property
+    def location(self) -> str:
+        """Where the server is, without connecting: `embedded` or `host:port/dbname` (a
+        socket directory counts as a host). Never holds a password."""
+        if self.embedded:
+            return "embedded"
+        params = self._params()
+        host = str(params.get("host") or "localhost")
+        return f"{host}:{params.get('port') or 5432}/{params.get('dbname') or params.get('user')}"
+
     def _params(self) -> dict[str, Any]:
         from psycopg.conninfo import conninfo_to_dict
 

@@ -14,6 +14,7 @@ import click
 from advisor import __version__
 from advisor.bench.server import mask
 from advisor.cli.bench import bench, strategies
+from advisor.cli.calibrate import calibrate
 from advisor.cli.interrupts import Interrupts
 from advisor.cli.profiles import list_profiles, rerun
 from advisor.cli.recommend import recommend
@@ -76,6 +77,7 @@ cli.add_command(bench)
 cli.add_command(rerun)
 cli.add_command(list_profiles)
 cli.add_command(strategies)
+cli.add_command(calibrate)
 
 
 def _command_name(argv: list[str]) -> str:

@@ -8,10 +8,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from advisor.errors import InputError
+from advisor.advice.plan import PLAN_MAX_ROWS
+from advisor.cli.options import CountType
+from advisor.errors import BenchFailure, InputError
 from advisor.workload import QUESTION_BY_KEY, Workload
 
 if TYPE_CHECKING:
+    from advisor.advice.estimates import Measurement
+    from advisor.advice.recommendation import Recommendation
+    from advisor.advice.verdict import Verdict
+    from advisor.results import BenchReport
     from advisor.snippets.table import SnippetTable
 
 
@@ -60,8 +66,23 @@ def _flag(key: str) -> click.Option:
             ["--from-bench", "from_bench"],
             metavar="FILE.json",
             help="Estimate from your own measurements, a file written by `advisor bench "
-            "--json FILE.json` (verified results only), instead of the reference "
-            "throughputs. Example: --from-bench results.json.",
+            "--json FILE.json` (verified results only), instead of the reference figures or "
+            "`advisor calibrate`'s. Example: --from-bench results.json.",
+        ),
+        click.Option(
+            ["--measure"],
+            is_flag=True,
+            help="Benchmark the recommendation and its usable alternatives for this workload "
+            "(its shape, semantics and distance) on the embedded server or --dsn, then print "
+            "the advice recomputed from the measurement with a verdict: confirmed or changed, "
+            "and why.",
+        ),
+        click.Option(
+            ["--measure-rows", "measure_rows"],
+            type=CountType(),
+            metavar="N",
+            help="Rows per run for --measure. Default: the workload's, up to "
+            f"{PLAN_MAX_ROWS:,} (beyond it figures are extrapolated, and the card says so).",
         ),
         click.Option(
             ["--table"],
@@ -75,8 +96,9 @@ def _flag(key: str) -> click.Option:
         click.Option(
             ["--dsn"],
             metavar="DSN",
-            help="The server holding --table (libpq URI or key=value). Default: "
-            "$ADVISOR_DSN, else $DATABASE_URL.",
+            help="The server holding --table, and the one --measure benchmarks on (libpq URI "
+            "or key=value). Default: $ADVISOR_DSN, else $DATABASE_URL (--measure: else the "
+            "embedded server).",
         ),
         click.Option(
             ["--save"],
@@ -104,6 +126,8 @@ def recommend(
     budget_s: str | None,
     rtt_ms: str | None,
     from_bench: str | None,
+    measure: bool,
+    measure_rows: int | None,
     table: str | None,
     dsn: str | None,
     save: str | None,
@@ -112,9 +136,11 @@ def recommend(
 ) -> None:
     """Recommend how to insert rows: strategy, reasons, trade-offs, estimate and a snippet.
 
-    No database is needed: estimates come from reference throughputs, or from your own
-    `advisor bench --json` results with --from-bench. With --table, the snippet is written
-    for your table, read (never written) from the server given by --dsn.
+    No database is needed: estimates come from reference figures, from `advisor calibrate`'s
+    once it has run, or from your own `advisor bench --json` results with --from-bench. With
+    --table, the snippet is written for your table, read (never written) from the server
+    given by --dsn. With --measure, the candidates are benchmarked for this workload and the
+    advice is recomputed from the measurement, with a verdict.
 
     \b
     Examples:
@@ -125,14 +151,18 @@ def recommend(
           --upsert --rtt-ms 20 --from-bench results.json
       advisor recommend --shape dicts --rows 2M --correctness medium --frequency daily \\
           --upsert --table shop.orders --dsn postgresql://me@db.example.com/shop
+      advisor recommend --shape dicts --rows 50k --correctness medium --frequency daily \\
+          --measure
     """
     from advisor.advice.estimates import load_bench
     from advisor.advice.rules import recommend as advise
     from advisor.cli.options import check_save_path
 
     check_save_path(save, force)
-    if dsn is not None and table is None:
-        raise click.UsageError("--dsn is used only with --table (recommend measures nothing)")
+    if dsn is not None and table is None and not measure:
+        raise click.UsageError("--dsn is used only with --table or --measure")
+    if measure_rows is not None and not measure:
+        raise click.UsageError("--measure-rows is used only with --measure")
     answers = {
         "shape": shape,
         "rows": rows,
@@ -145,13 +175,28 @@ def recommend(
         "rtt_ms": rtt_ms if rtt_ms is not None else 0.0,
     }
     workload = Workload.from_dict(answers)
-    measured = load_bench(from_bench) if from_bench is not None else None
-    rec = advise(workload, measured, _snippet_table(table, dsn))
+    snippet_table = _snippet_table(table, dsn)
+    if from_bench is not None:
+        rec = advise(workload, load_bench(from_bench), snippet_table)
+    else:
+        calibrated, origin = _calibrated(dsn)
+        rec = advise(workload, calibrated, snippet_table, origin=origin)
+    found: Verdict | None = None
+    if measure:
+        rec, found, report = _measure(rec, snippet_table, dsn, measure_rows)
     if as_json:
-        click.echo(json.dumps(rec.to_dict(), indent=2, ensure_ascii=False))
+        doc = rec.to_dict()
+        if found is not None:
+            doc |= {"verdict": found.to_dict(), "measurement": report.to_dict()}
+        click.echo(json.dumps(doc, indent=2, ensure_ascii=False))
     else:
         from advisor.report.card import print_card
 
+        if found is not None:
+            from advisor.cli.bench import print_report
+
+            print_report(report, sys.stdout, chart=False)
+            click.echo(f"\nVerdict: {found.text}\n")
         print_card(rec, sys.stdout)
     if save:
         from pathlib import Path
@@ -163,6 +208,47 @@ def recommend(
             Path(save).stem, workload=workload, recommendation=rec, plan=plan_for(rec)
         )
         click.echo(f"saved {save_profile(profile, save, force=force)}", err=True)
+
+
+def _calibrated(dsn: str | None) -> tuple[list[Measurement] | None, str]:
+    """`advisor calibrate`'s figures for the server --measure and bench would use, if any."""
+    from advisor.bench.server import Target
+    from advisor.profiles import calibration
+
+    found = calibration.load(Target.resolve(dsn).location)
+    if found is None:
+        return None, "your bench"
+    return list(found.measurements), found.origin
+
+
+def _measure(
+    rec: Recommendation, table: SnippetTable, dsn: str | None, rows: int | None
+) -> tuple[Recommendation, Verdict, BenchReport]:
+    """Benchmark the candidates for the workload, and the advice recomputed from them."""
+    from dataclasses import replace
+
+    from advisor.advice.estimates import measurements_from_report
+    from advisor.advice.plan import plan_for
+    from advisor.advice.rules import recommend as advise
+    from advisor.advice.verdict import verdict
+    from advisor.bench.runner import run_benchmark
+    from advisor.bench.server import Target
+    from advisor.cli.bench import BenchProgress
+    from advisor.cli.interrupts import STOP
+
+    plan = plan_for(rec)
+    plan = replace(plan, rows=rows or plan.rows, memory=False, ceiling=False)
+    with Target.resolve(dsn) as target:
+        description = target.info().describe()
+        click.echo(f"server: {description}", err=True)
+        with BenchProgress() as progress:
+            report = run_benchmark(target, plan, on_event=progress.handle, cancel=STOP)
+    measured = measurements_from_report(report)
+    if not measured:
+        raise BenchFailure("--measure: no candidate verified, so there is nothing to judge by")
+    origin = f"measured now at {plan.rows:,} rows on {description}"
+    after = advise(rec.workload, measured, table, origin=origin)
+    return after, verdict(rec, after, plan.rows), report
 
 
 def _snippet_table(name: str | None, dsn: str | None) -> SnippetTable:

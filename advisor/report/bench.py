@@ -21,6 +21,9 @@ HEADERS = (
 )
 
 
+RECOMMENDED = "←"  # marks the advice's pick in a bench that came from a workload
+
+
 def ranked(report: BenchReport) -> list[StrategyResult]:
     """Fastest first; strategies that failed to insert at the end."""
     return sorted(report.results, key=lambda r: (r.error is not None, -r.rows_per_s))
@@ -43,15 +46,16 @@ def verified_cell(r: StrategyResult) -> str:
 
 
 def result_cells(report: BenchReport, r: StrategyResult) -> tuple[str, ...]:
+    name = f"{r.strategy} {RECOMMENDED}" if r.strategy == report.plan.recommended else r.strategy
     if r.error or not r.runs_s:
-        return (r.strategy, r.layer, "—", "—", "—", "—", "—", verified_cell(r), "—")
+        return (name, r.layer, "—", "—", "—", "—", "—", verified_cell(r), "—")
     slowest = report.slowest_rows_per_s()
     pct = report.pct_of_ceiling(r)
     peak = (
         "—" if r.peak_mib is None else f"{r.peak_mib:.1f}" + ("*" if r.peak_includes_batch else "")
     )
     return (
-        r.strategy,
+        name,
         r.layer,
         format_seconds(r.median_s),
         seconds_span(r.min_s, r.max_s),
@@ -144,6 +148,10 @@ def findings(report: BenchReport) -> list[str]:
             lines.append(f"{r.strategy} failed: {r.error}")
         elif r.problem:
             lines.append(f"{r.strategy} NOT VERIFIED: {r.problem}")
+    if report.plan.recommended:
+        lines.append(
+            f"{RECOMMENDED} the recommendation for this workload: {report.plan.recommended}"
+        )
     lines += noise_lines(report)
     for r in ranked(report):
         pct = report.pct_of_ceiling(r)
