@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from cli_util import assert_usage_error, run_cli
 
-from advisor.advice.plan import plan_for
+from advisor.advice.plan import PLAN_WITHIN_X, plan_for
 from advisor.advice.rules import recommend
 from advisor.bench.runner import run_benchmark
 from advisor.bench.server import Target
@@ -63,8 +63,15 @@ def test_plan_for_a_recommendation_covers_its_usable_alternatives() -> None:
     rec = recommend(Workload.from_dict(WORKLOAD | {"rows": "5M"}))
     plan = plan_for(rec)
     assert rec.strategy in plan.strategies
-    usable_sync = {a.strategy for a in rec.alternatives if a.usable and a.strategy in SYNC_IDS}
-    assert usable_sync <= set(plan.strategies)
+    near = {
+        a.strategy
+        for a in rec.alternatives
+        if a.usable and a.strategy in SYNC_IDS and a.estimate_s <= PLAN_WITHIN_X * rec.estimate_s
+    }
+    assert near and near <= set(plan.strategies)
+    far = [a.strategy for a in rec.alternatives if a.estimate_s > PLAN_WITHIN_X * rec.estimate_s]
+    assert not set(far) & set(plan.strategies), "too slow to overturn the pick"
+    assert plan.recommended == rec.strategy
     assert not set(plan.strategies) - set(SYNC_IDS), "no async or psycopg2 path for sync code"
     assert plan.rows == 100_000, "a 5M-row workload is measured at the default volume"
     assert plan_for(recommend(Workload.from_dict(WORKLOAD | {"rows": 300}))).rows == 300
