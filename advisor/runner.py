@@ -136,11 +136,6 @@ class Stopwatch:
 
 
 def resolve_dataset(plan: BenchPlan, sandbox: Sandbox) -> Dataset:
-    if plan.table is not None and plan.data != "standard":
-        raise InputError(
-            f"--table and --data {plan.data} cannot be combined: a table's rows are generated"
-            " from its own column types"
-        )
     if plan.table is not None:
         return TableData(read_table(sandbox.admin, plan.table), plan.seed)
     if plan.data == "adversarial":
@@ -232,13 +227,17 @@ class _Session:
             gc.enable()
 
     def verify(self) -> tuple[bool, str | None]:
-        """Compare what is stored with the input; the detail names the first difference."""
+        """Compare what is stored with the input and with the plan's row count (an input
+        cut short must not verify); the detail names the first difference."""
         expected = self.feed.expected(self.table)
         stored = self.table.stored_checksum()
-        if stored == expected:
+        planned = self.plan.rows
+        if stored == expected and stored.count == planned:
             return True, None
         detail = f"stored {stored.count} rows, expected {expected.count}"
-        if stored.count == expected.count:
+        if stored.count == expected.count != planned:
+            detail = f"stored {stored.count} rows, the plan asks for {planned}"
+        elif stored.count == expected.count:
             detail = f"all {stored.count} rows stored but content differs"
         if max(stored.count, expected.count) <= DIFF_ROWS:
             stored_rows = (row for batch in self.table.stored_batches() for row in batch)
@@ -336,6 +335,7 @@ def run_benchmark(
     With `plan.simulated_rtt_ms` every connection, the sandbox's included, goes through the
     latency proxy, which stops with the run.
     """
+    plan.check()
     started = datetime.now(UTC).isoformat(timespec="seconds")
     t0 = time.monotonic()
     emit: EventHandler = on_event or (lambda event: None)

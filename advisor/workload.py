@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from advisor.catalog import suggest
 from advisor.errors import InputError
+from advisor.limits import MAX_BUDGET_S, MAX_WORKLOAD_ROWS, MAX_WORKLOAD_RTT_MS
 from advisor.units import parse_count
 
 
@@ -48,7 +49,6 @@ RUNS_PER_YEAR: dict[Frequency, int] = {
     Frequency.HOURLY: 365 * 24,
     Frequency.CONTINUOUS: int(365 * 24 * 3600 / CONTINUOUS_BATCH_S),
 }
-MAX_RTT_MS = 60_000.0  # a "round trip" of more than a minute is a typo, not a network
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -79,7 +79,7 @@ class Workload:
                 raise InputError(f"missing {question.key} ({question.hint})")
         return cls(
             shape=parse_choice(InputShape, data["shape"], "shape"),
-            rows=parse_count(data["rows"], what="rows"),
+            rows=parse_count(data["rows"], what="rows", maximum=MAX_WORKLOAD_ROWS),
             correctness=parse_choice(Correctness, data["correctness"], "correctness"),
             frequency=parse_choice(Frequency, data["frequency"], "frequency"),
             returning=_flag(data.get("returning", False), "returning"),
@@ -136,15 +136,19 @@ def _budget(value: Any) -> float | None:
     if value is None:
         return None
     seconds = _number(value, "budget_s")
-    if seconds <= 0:
-        raise InputError(f"budget_s must be more than 0 seconds, not {value!r}")
+    if not 0 < seconds <= MAX_BUDGET_S:
+        raise InputError(
+            f"budget_s must be more than 0 seconds and at most {MAX_BUDGET_S:.0f}, not {value!r}"
+        )
     return seconds
 
 
 def _rtt(value: Any) -> float:
     ms = _number(value, "rtt_ms")
-    if not 0 <= ms <= MAX_RTT_MS:
-        raise InputError(f"rtt_ms must be between 0 and {MAX_RTT_MS:.0f} ms, not {value!r}")
+    if not 0 <= ms <= MAX_WORKLOAD_RTT_MS:
+        raise InputError(
+            f"rtt_ms must be between 0 and {MAX_WORKLOAD_RTT_MS:.0f} ms, not {value!r}"
+        )
     return ms
 
 

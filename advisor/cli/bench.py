@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -15,13 +16,16 @@ from advisor.cli.options import (
     COUNT,
     MILLISECONDS,
     STRATEGIES,
+    TABLE_NAME,
     VOLUME_RANGE,
     check_save_path,
     dsn_option,
     output_path,
     save_options,
+    write_all,
     write_output,
 )
+from advisor.limits import MAX_REPEAT, MAX_WARMUP, SEED_RANGE
 from advisor.results import DATA_SETS, BenchPlan, BenchReport, SweepReport
 from advisor.units import format_count
 
@@ -62,14 +66,14 @@ def strategies() -> None:
 )
 @click.option(
     "--repeat",
-    type=click.IntRange(min=1),
+    type=click.IntRange(1, MAX_REPEAT),
     default=3,
     show_default=True,
     help="Timed runs per strategy.",
 )
 @click.option(
     "--warmup",
-    type=click.IntRange(min=0),
+    type=click.IntRange(0, MAX_WARMUP),
     default=1,
     show_default=True,
     help="Untimed runs first; the first one also measures memory.",
@@ -85,7 +89,7 @@ def strategies() -> None:
 @dsn_option
 @click.option(
     "--table",
-    metavar="SCHEMA.NAME",
+    type=TABLE_NAME,
     help="Benchmark on an empty clone of this table, in the sandbox; the table itself is only"
     " read. Without a schema the name follows the search_path.",
 )
@@ -105,7 +109,13 @@ def strategies() -> None:
 @click.option("--no-chart", is_flag=True, help="Do not draw the rows/s chart.")
 @click.option("--no-memory", is_flag=True, help="Skip the tracemalloc memory measurement.")
 @click.option("--no-ceiling", is_flag=True, help="Skip measuring the server's own ingest ceiling.")
-@click.option("--seed", type=int, default=42, show_default=True, help="Seed of the synthetic data.")
+@click.option(
+    "--seed",
+    type=click.IntRange(*SEED_RANGE),
+    default=42,
+    show_default=True,
+    help="Seed of the synthetic data: the same seed gives the same rows.",
+)
 @save_options
 @click.pass_context
 def bench(
@@ -152,9 +162,7 @@ def bench(
     from advisor.server import Target
 
     volumes = _sweep_volumes(ctx, sweep, points, save)
-    output_path(json_out, "--json")
-    output_path(markdown_out, "--markdown")
-    check_save_path(save, force)
+    _check_outputs(json_out, markdown_out, save, force)
     plan = BenchPlan(
         rows=rows,
         repeat=repeat,
@@ -167,34 +175,32 @@ def bench(
         seed=seed,
         simulated_rtt_ms=rtt_ms,
     )
+    plan.check()
     stdout_taken = "-" in (json_out, markdown_out)
     human = sys.stderr if stdout_taken else sys.stdout
     from advisor.sweep import run_sweep
 
-    with Target.resolve(dsn) as target:
-        click.echo(f"server: {target.info().describe()}", err=True)
-        with BenchProgress() as progress:
-            measured = (
-                run_sweep(target, plan, volumes, on_event=progress.handle, cancel=STOP)
-                if volumes
-                else run_benchmark(target, plan, on_event=progress.handle, cancel=STOP)
-            )
+    with Target.resolve(dsn) as target, BenchProgress() as progress:
+        measured = (
+            run_sweep(target, plan, volumes, on_event=progress.handle, cancel=STOP)
+            if volumes
+            else run_benchmark(target, plan, on_event=progress.handle, cancel=STOP)
+        )
     if isinstance(measured, SweepReport):
         from advisor import sweepreport
 
         print_sweep(measured, human, chart=not no_chart)
-        _export(json_out, sweepreport.to_json, markdown_out, sweepreport.markdown, measured)
+        write_all(
+            *_exports(json_out, sweepreport.to_json, markdown_out, sweepreport.markdown, measured)
+        )
         return
     from advisor import report
 
     print_report(measured, human, chart=not no_chart)
-    _export(json_out, report.to_json, markdown_out, report.markdown, measured)
+    writes = _exports(json_out, report.to_json, markdown_out, report.markdown, measured)
     if save:
-        from advisor.profile import Profile, save_profile
-
-        profile = Profile(name=Path(save).stem)
-        profile.record(measured)
-        click.echo(f"saved {save_profile(profile, save, force=force)}", err=True)
+        writes.append((f"--save {save!r}", lambda: _save(measured, save, force)))
+    write_all(*writes)
 
 
 def _sweep_volumes(
@@ -218,17 +224,48 @@ def _sweep_volumes(
     return log_volumes(*sweep, DEFAULT_POINTS if points is None else points)
 
 
-def _export(
+def _check_outputs(
+    json_out: str | None, markdown_out: str | None, save: str | None, force: bool
+) -> None:
+    """Every output can be written, and to a place of its own: found now, not after the run."""
+    output_path(json_out, "--json")
+    output_path(markdown_out, "--markdown")
+    check_save_path(save, force)
+    if json_out == markdown_out == "-":
+        raise click.UsageError("--json - and --markdown - would both write to stdout")
+    named = {
+        option: Path(value).expanduser().resolve()
+        for option, value in (("--json", json_out), ("--markdown", markdown_out), ("--save", save))
+        if value not in (None, "-")
+    }
+    if len(set(named.values())) < len(named):
+        raise click.UsageError(f"{' and '.join(named)} must name different files")
+
+
+def _exports(
     json_out: str | None,
     to_json: Callable[[Any], str],
     markdown_out: str | None,
     to_markdown: Callable[[Any], str],
     measured: BenchReport | SweepReport,
-) -> None:
-    if json_out:
-        write_output(json_out, to_json(measured))
-    if markdown_out:
-        write_output(markdown_out, to_markdown(measured))
+) -> list[tuple[str, Callable[[], object]]]:
+    """The writes of --json and --markdown, for `write_all`."""
+    writes: list[tuple[str, Callable[[], object]]] = []
+    for option, path, render in (
+        ("--json", json_out, to_json),
+        ("--markdown", markdown_out, to_markdown),
+    ):
+        if path:
+            writes.append((f"{option} {path!r}", partial(write_output, path, render(measured))))
+    return writes
+
+
+def _save(report: BenchReport, path: str, force: bool) -> None:
+    from advisor.profile import Profile, save_profile
+
+    profile = Profile(name=Path(path).stem)
+    profile.record(report)
+    click.echo(f"saved {save_profile(profile, path, force=force)}", err=True)
 
 
 def _console(stream: Any) -> Any:
@@ -318,11 +355,16 @@ def print_sweep(sweep: SweepReport, stream: Any, *, chart: bool) -> None:
 
 
 class BenchProgress:
-    """On stderr: the round trip once a run starts, and a progress bar when it is a terminal
-    (overall runs, rows of this run, and the volume in a sweep)."""
+    """On stderr: `preface`, the server and the round trip once a run starts, and a progress
+    bar when it is a terminal (overall runs, rows of this run, and the volume in a sweep).
 
-    def __init__(self) -> None:
+    Nothing is printed before the start, so that an error found while preparing (DSN, server,
+    table, sandbox) is the only line on stderr; after it, an error is the last line.
+    """
+
+    def __init__(self, *preface: str) -> None:
         self.enabled = sys.stderr.isatty()
+        self._preface = preface
         self._progress: Any = None
         self._announced = False
         self._point = ""
@@ -359,6 +401,9 @@ class BenchProgress:
             from advisor.report import network_line
 
             self._announced = True  # a sweep shows every point's round trip with the results
+            for line in self._preface:
+                click.echo(line, err=True)
+            click.echo(f"server: {event.environment.target_description}", err=True)
             click.echo(network_line(event.plan, [event.environment]), err=True)
         if self._progress is None:
             return

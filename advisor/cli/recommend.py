@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from advisor.cli.options import TABLE_NAME
 from advisor.errors import InputError
 from advisor.workload import QUESTION_BY_KEY, Workload
 
@@ -64,7 +65,7 @@ def _flag(key: str) -> click.Option:
         ),
         click.Option(
             ["--table"],
-            metavar="SCHEMA.NAME",
+            type=TABLE_NAME,
             help="Write the snippet for your table instead of the standard one: its column "
             "names and types, its primary key or unique constraint for --upsert, and what the "
             "database generates (identity, serial, generated columns) for --returning. Only "
@@ -124,7 +125,7 @@ def recommend(
       advisor recommend --shape dicts --rows 2M --correctness medium --frequency daily \\
           --upsert --table shop.orders --dsn postgresql://me@db.example.com/shop
     """
-    from advisor.cli.options import check_save_path
+    from advisor.cli.options import check_save_path, write_all
     from advisor.estimates import load_bench
     from advisor.rules import recommend as advise
 
@@ -159,7 +160,12 @@ def recommend(
         profile = Profile(
             Path(save).stem, workload=workload, recommendation=rec, plan=plan_for(rec)
         )
-        click.echo(f"saved {save_profile(profile, save, force=force)}", err=True)
+        write_all(
+            (
+                f"--save {save!r}",
+                lambda: click.echo(f"saved {save_profile(profile, save, force=force)}", err=True),
+            )
+        )
 
 
 def _snippet_table(name: str | None, dsn: str | None) -> SnippetTable:
