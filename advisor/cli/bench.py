@@ -25,7 +25,7 @@ from advisor.cli.options import (
     write_all,
     write_output,
 )
-from advisor.limits import MAX_REPEAT, MAX_WARMUP, SEED_RANGE
+from advisor.limits import MAX_BENCH_ROWS, MAX_REPEAT, MAX_SWEEP_POINTS, MAX_WARMUP
 from advisor.results import DATA_SETS, BenchPlan, BenchReport, SweepReport
 from advisor.units import format_count
 
@@ -45,18 +45,19 @@ def strategies() -> None:
     type=COUNT,
     default="100k",
     show_default=True,
-    help="Rows per run (500, 10k, 2M, 1e6).",
+    help=f"Rows per run (500, 10k, 2M, 1e6), at most {format_count(MAX_BENCH_ROWS)}.",
 )
 @click.option(
     "--sweep",
     type=VOLUME_RANGE,
-    help="Instead of --rows: run at log-spaced volumes from FROM to TO (100..1M, 1k..100k) "
-    "and report where the ranking changes.",
+    help="Instead of --rows: run at log-spaced volumes from FROM to TO (100..1M, 1k..100k; "
+    f"at most {format_count(MAX_BENCH_ROWS)}) and report where the ranking changes.",
 )
 @click.option(
     "--points",
     type=int,
-    help="Volumes in a --sweep, ends included (2 to 12).  [default: 5]",
+    metavar="N",
+    help=f"Volumes in a --sweep, ends included (2 to {MAX_SWEEP_POINTS}).  [default: 5]",
 )
 @click.option(
     "--rtt-ms",
@@ -67,6 +68,7 @@ def strategies() -> None:
 @click.option(
     "--repeat",
     type=click.IntRange(1, MAX_REPEAT),
+    metavar="N",
     default=3,
     show_default=True,
     help="Timed runs per strategy.",
@@ -74,6 +76,7 @@ def strategies() -> None:
 @click.option(
     "--warmup",
     type=click.IntRange(0, MAX_WARMUP),
+    metavar="N",
     default=1,
     show_default=True,
     help="Untimed runs first; the first one also measures memory.",
@@ -101,17 +104,24 @@ def strategies() -> None:
     help="Data set: 'adversarial' holds values that break naive loaders.",
 )
 @click.option(
-    "--json", "json_out", metavar="FILE|-", help="Write every run and the environment as JSON."
+    "--json",
+    "json_out",
+    metavar="FILE|-",
+    help="Write every run, the plan and the environment as JSON to FILE, or to stdout with '-'"
+    " (the tables then go to stderr).",
 )
 @click.option(
-    "--markdown", "markdown_out", metavar="FILE|-", help="Write the results as a Markdown table."
+    "--markdown",
+    "markdown_out",
+    metavar="FILE|-",
+    help="Write the results as a Markdown table to FILE, or to stdout with '-'.",
 )
 @click.option("--no-chart", is_flag=True, help="Do not draw the rows/s chart.")
 @click.option("--no-memory", is_flag=True, help="Skip the tracemalloc memory measurement.")
 @click.option("--no-ceiling", is_flag=True, help="Skip measuring the server's own ingest ceiling.")
 @click.option(
     "--seed",
-    type=click.IntRange(*SEED_RANGE),
+    type=int,
     default=42,
     show_default=True,
     help="Seed of the synthetic data: the same seed gives the same rows.",
