@@ -109,6 +109,12 @@ def main(argv: list[str] | None = None) -> None:
     # which warns on every run without XDG_RUNTIME_DIR (cron, ssh, containers) and then
     # takes a fallback that serves it well.
     warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR", module="platformdirs")
+    # A stream the shell closed (`<&-`, `>&-`) arrives as None: read nothing from it and write
+    # nowhere, as click.echo already does, rather than fail on None.
+    for stream in ("stdin", "stdout", "stderr"):
+        if getattr(sys, stream) is None:
+            mode = "r" if stream == "stdin" else "w"
+            setattr(sys, stream, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115
     if isinstance(sys.stdout, io.TextIOWrapper):
         # Output holds signs beyond ASCII (times, dashes, micro): where they cannot be shown,
         # PYTHONIOENCODING=ascii say, they become '?' rather than a crash.
