@@ -125,8 +125,7 @@ def main(argv: list[str] | None = None) -> None:
     code = 0
     try:
         code = _run(args, name)
-        if sys.stdout is not None:
-            sys.stdout.flush()  # a full disk is reported here, not by the interpreter's exit
+        sys.stdout.flush()  # a full disk is reported here, not by the interpreter's exit
     except BrokenPipeError:
         # stdout closed early (e.g. piped to `head`): not an error worth a traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
