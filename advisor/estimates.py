@@ -41,6 +41,7 @@ from typing import Any
 
 from advisor.catalog import ALL_IDS, STRATEGIES, Layer
 from advisor.errors import InputError
+from advisor.limits import MAX_BENCH_ROWS, MAX_RUN_S
 from advisor.results import BenchReport, reports_from_dict
 from advisor.strategies.driver import UNNEST_BATCH
 from advisor.userfile import read_text
@@ -85,9 +86,16 @@ class Measurement:
     seconds: float
 
     def __post_init__(self) -> None:
-        if self.strategy not in STRATEGIES or self.rows <= 0 or not self.seconds > 0:
+        # Measurements come from files: a volume no bench runs or a time beyond any run's
+        # would overflow the estimates.
+        if (
+            self.strategy not in STRATEGIES
+            or not 0 < self.rows <= MAX_BENCH_ROWS
+            or not 0 < self.seconds <= MAX_RUN_S
+        ):
             raise ValueError(
-                f"a measurement needs a known strategy, rows > 0 and seconds > 0: {self}"
+                f"a measurement needs a known strategy, 1 to {MAX_BENCH_ROWS:,} rows and"
+                f" more than 0 to {MAX_RUN_S:.0f} seconds: {self}"
             )
 
 

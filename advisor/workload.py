@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from advisor.catalog import suggest
 from advisor.errors import InputError
-from advisor.limits import MAX_BUDGET_S, MAX_WORKLOAD_ROWS, MAX_WORKLOAD_RTT_MS
+from advisor.limits import MAX_RUN_S, MAX_WORKLOAD_ROWS, MAX_WORKLOAD_RTT_MS
 from advisor.units import parse_count
 
 
@@ -136,9 +136,9 @@ def _budget(value: Any) -> float | None:
     if value is None:
         return None
     seconds = _number(value, "budget_s")
-    if not 0 < seconds <= MAX_BUDGET_S:
+    if not 0 < seconds <= MAX_RUN_S:
         raise InputError(
-            f"budget_s must be more than 0 seconds and at most {MAX_BUDGET_S:.0f}, not {value!r}"
+            f"budget_s must be more than 0 seconds and at most {MAX_RUN_S:.0f}, not {value!r}"
         )
     return seconds
 
