@@ -34,14 +34,14 @@ class BenchPlan:
         """Refuse a plan that cannot run as asked, as one line naming the field (after
         `where`, e.g. "benchmark."), wherever it came from: options, a profile, the app. The
         runner checks again, as a plan may be changed after it is made."""
-        whole = (
+        ranges = (
             ("rows", 1, MAX_BENCH_ROWS),
             ("repeat", 1, MAX_REPEAT),
             ("warmup", 0, MAX_WARMUP),
             ("batch_rows", 1, MAX_BATCH_ROWS),
             ("seed", *SEED_RANGE),
         )
-        for name, low, high in whole:
+        for name, low, high in ranges:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
                 raise InputError(

@@ -12,6 +12,7 @@ import pytest
 from cli_util import assert_usage_error, run_cli
 from dbutil import sandbox_exists
 
+from advisor import latency, limits
 from advisor.benchtable import BenchTable
 from advisor.datagen import StandardData
 from advisor.results import BenchPlan
@@ -234,6 +235,16 @@ def test_recommend_refuses_absurd_workloads(
     capsys: pytest.CaptureFixture[str], args: tuple[str, ...], message: str
 ) -> None:
     assert_usage_error(run_cli(capsys, "recommend", *args), "recommend", message)
+
+
+def test_the_readme_lists_every_limit() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    table = readme[readme.index("**Limits.**") : readme.index("### `advisor recommend`")]
+    for name, value in vars(limits).items():
+        if name.startswith("MAX_"):
+            shown = f"{value // 2**20} MiB" if name == "MAX_INPUT_BYTES" else f"{value:,.0f}"
+            assert shown in table, name
+    assert f"0 to {latency.MAX_RTT_MS:,.0f} ms" in table
 
 
 # --- 8. a false "verified" ----------------------------------------------------------------

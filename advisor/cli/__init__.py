@@ -56,8 +56,9 @@ def cli(ctx: click.Context, dsn: str | None) -> None:
     """Choose how to insert rows into PostgreSQL from Python, then prove it.
 
     Without a command, opens the interactive app (on PROFILE.toml when given), which needs
-    a terminal. The commands below do the same headless, for scripts and CI. Benchmarks run on a
-    throwaway embedded PostgreSQL unless --dsn, $ADVISOR_DSN or $DATABASE_URL name a server.
+    a terminal. The commands below do the same headless, for scripts and CI. Benchmarks run
+    on a throwaway embedded PostgreSQL unless --dsn, $ADVISOR_DSN or $DATABASE_URL name a
+    server.
     """
     if ctx.invoked_subcommand is None:
         profile = ctx.meta.get("profile")
