@@ -6,7 +6,17 @@ import statistics
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
-from advisor.strategy_info import SYNC_IDS
+from advisor.errors import InputError
+from advisor.limits import (
+    MAX_BATCH_ROWS,
+    MAX_BENCH_ROWS,
+    MAX_REPEAT,
+    MAX_RTT_MS,
+    MAX_WARMUP,
+    SEED_RANGE,
+)
+from advisor.strategy_info import STRATEGIES, SYNC_IDS, suggest
+from advisor.tables import check_table_name
 
 DATA_SETS = ("standard", "adversarial")
 
@@ -54,6 +64,63 @@ class BenchPlan:
         """Every run of the benchmark, the ceiling's included: the progress bar's length."""
         ceiling = self.warmup + self.repeat if self.ceiling else 0
         return self.runs_per_strategy * len(self.strategies) + ceiling
+
+    def check(self, where: str = "") -> None:
+        """Refuse a plan that cannot run as asked, as one line naming the field (after
+        `where`, e.g. "benchmark."), wherever it came from: options, a profile, the app. The
+        runner checks again, as a plan may be changed after it is made."""
+        ranges = (
+            ("rows", 1, MAX_BENCH_ROWS),
+            ("repeat", 1, MAX_REPEAT),
+            ("warmup", 0, MAX_WARMUP),
+            ("batch_rows", 1, MAX_BATCH_ROWS),
+            ("seed", *SEED_RANGE),
+        )
+        for name, low, high in ranges:
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise InputError(
+                    f"{where}{name} must be a whole number from {low:,} to {high:,}, not {value!r}"
+                )
+        for name in ("memory", "ceiling"):
+            if not isinstance(getattr(self, name), bool):
+                raise InputError(f"{where}{name} must be true or false")
+        if not self.strategies:
+            raise InputError(f"{where}strategies: at least one strategy is needed")
+        for i, sid in enumerate(self.strategies):
+            if sid not in STRATEGIES:
+                hint = suggest(str(sid), list(STRATEGIES))
+                raise InputError(f"{where}strategies[{i}]: unknown strategy {sid!r}{hint}")
+            if sid in self.strategies[:i]:
+                raise InputError(f"{where}strategies[{i}]: {sid!r} is listed twice")
+        if self.data not in DATA_SETS:
+            raise InputError(
+                f"{where}data: expected one of {', '.join(DATA_SETS)}, got {self.data!r}"
+            )
+        if self.table is not None:
+            try:
+                check_table_name(self.table)
+            except InputError as exc:
+                raise InputError(f"{where}table: {exc}") from None
+            if self.data != "standard":
+                raise InputError(
+                    f"{where}table and data {self.data!r} cannot be combined: a table's rows"
+                    " are generated from its own column types"
+                )
+        if self.simulated_rtt_ms is not None:
+            rtt = self.simulated_rtt_ms
+            if isinstance(rtt, bool) or not isinstance(rtt, int | float):
+                raise InputError(f"{where}simulated_rtt_ms must be a number, not {rtt!r}")
+            if not 0 <= rtt <= MAX_RTT_MS:  # also refuses NaN
+                raise InputError(
+                    f"{where}simulated_rtt_ms: a round trip must be from 0 to {MAX_RTT_MS:g} ms,"
+                    f" not {rtt:g}"
+                )
+        conflicts = self.semantics.conflicts
+        if isinstance(conflicts, bool) or not isinstance(conflicts, int | float):
+            raise InputError(f"{where}semantics.conflicts must be a number, not {conflicts!r}")
+        if not 0 <= conflicts <= 1:
+            raise InputError(f"{where}semantics.conflicts must be from 0 to 1, not {conflicts:g}")
 
 
 # What `Timings.stats` exports beside the runs (each a property of Timings).

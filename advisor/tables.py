@@ -7,6 +7,8 @@ realistic row; other specs come from the adversarial data set or a user's table.
 import re
 from dataclasses import dataclass, field
 
+from advisor.errors import InputError
+
 _MODIFIERS = re.compile(r"\((-?\d+)(?:,(-?\d+))?\)")
 
 
@@ -105,3 +107,18 @@ STANDARD = TableSpec(
         " created_at timestamptz NOT NULL)"
     ),
 )
+
+
+def check_table_name(name: str) -> str:
+    """`name` as given (`schema.name`, quoted parts allowed) unless no table can be called
+    that; PostgreSQL judges the rest. Undecodable bytes in argv arrive as lone surrogates,
+    which no driver can send."""
+    if not name.strip():
+        raise InputError("a table name cannot be empty")
+    if "\0" in name:
+        raise InputError(f"a table name cannot hold a NUL character: {name!r}")
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InputError(f"table name {name!r} holds bytes that are not text") from None
+    return name

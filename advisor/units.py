@@ -9,8 +9,9 @@ _SUFFIXES = {"": 1, "k": 1_000, "m": 1_000_000, "g": 1_000_000_000}
 _COUNT = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:e[+-]?[0-9]+)?)\s*([kmg]?)\s*$", re.IGNORECASE)
 
 
-def parse_count(text: str | int, what: str = "rows") -> int:
-    """Parse a positive row count: `500`, `10k`, `2M`, `1e6`, `1_000_000`, `2.5k`."""
+def parse_count(text: str | int, what: str = "rows", maximum: int | None = None) -> int:
+    """Parse a positive row count: `500`, `10k`, `2M`, `1e6`, `1_000_000`, `2.5k`, at most
+    `maximum` (one of advisor.limits)."""
     if isinstance(text, int) and not isinstance(text, bool):
         value: float = text
     else:
@@ -24,6 +25,8 @@ def parse_count(text: str | int, what: str = "rows") -> int:
         raise InputError(f"{what} must be a whole number, not {text!r}")
     if value <= 0:
         raise InputError(f"{what} must be at least 1, not {text!r}")
+    if maximum is not None and value > maximum:
+        raise InputError(f"{what} must be at most {maximum:,}, not {text!r}")
     return int(value)
 
 

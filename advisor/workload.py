@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from advisor.errors import InputError
+from advisor.limits import MAX_RTT_MS, MAX_RUN_S, MAX_WORKLOAD_ROWS
 from advisor.strategy_info import suggest
 from advisor.units import parse_count
 
@@ -49,9 +50,6 @@ RUNS_PER_YEAR: dict[Frequency, int] = {
     Frequency.HOURLY: 365 * 24,
     Frequency.CONTINUOUS: int(365 * 24 * 3600 / CONTINUOUS_BATCH_S),
 }
-# Beyond a satellite link: a typo rather than a network, and a benchmark at that distance
-# would take hours. Also the limit of the simulated round trip.
-MAX_RTT_MS = 1000.0
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -83,7 +81,7 @@ class Workload:
                 raise InputError(f"missing {question.key} ({question.hint})")
         return cls(
             shape=parse_choice(InputShape, data["shape"], "shape"),
-            rows=parse_count(data["rows"], what="rows"),
+            rows=parse_count(data["rows"], what="rows", maximum=MAX_WORKLOAD_ROWS),
             correctness=parse_choice(Correctness, data["correctness"], "correctness"),
             frequency=parse_choice(Frequency, data["frequency"], "frequency"),
             returning=_flag(data.get("returning", False), "returning"),
@@ -143,8 +141,10 @@ def _budget(value: Any) -> float | None:
     if value is None:
         return None
     seconds = _number(value, "budget_s")
-    if seconds <= 0:
-        raise InputError(f"budget_s must be more than 0 seconds, not {value!r}")
+    if not 0 < seconds <= MAX_RUN_S:
+        raise InputError(
+            f"budget_s must be more than 0 seconds and at most {MAX_RUN_S:.0f}, not {value!r}"
+        )
     return seconds
 
 

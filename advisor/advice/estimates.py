@@ -45,6 +45,7 @@ from typing import Any
 
 from advisor.advice.conversions import Conversion, conversion
 from advisor.errors import InputError
+from advisor.limits import MAX_BENCH_ROWS, MAX_RUN_S
 from advisor.results import BenchReport, reports_from_dict
 from advisor.strategy_info import (
     ALL_IDS,
@@ -54,6 +55,7 @@ from advisor.strategy_info import (
     UNNEST_BATCH,
     Layer,
 )
+from advisor.userfile import read_text
 from advisor.workload import Workload
 
 REFERENCE_ROWS = 100_000  # the volume the reference throughputs were measured at
@@ -121,9 +123,16 @@ class Measurement:
     returning: bool = False
 
     def __post_init__(self) -> None:
-        if self.strategy not in STRATEGIES or self.rows <= 0 or not self.seconds > 0:
+        # Measurements come from files: a volume no bench runs or a time beyond any run's
+        # would overflow the estimates.
+        if (
+            self.strategy not in STRATEGIES
+            or not 0 < self.rows <= MAX_BENCH_ROWS
+            or not 0 < self.seconds <= MAX_RUN_S
+        ):
             raise ValueError(
-                f"a measurement needs a known strategy, rows > 0 and seconds > 0: {self}"
+                f"a measurement needs a known strategy, 1 to {MAX_BENCH_ROWS:,} rows and"
+                f" more than 0 to {MAX_RUN_S:.0f} seconds: {self}"
             )
 
 
@@ -312,19 +321,22 @@ def load_bench(path: str | Path) -> list[Measurement]:
     any problem is one InputError line."""
     name = str(path)
     try:
-        data: Any = json.loads(Path(path).expanduser().read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError(f"cannot read bench file {name!r}: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data: Any = json.loads(read_text(path, "bench file"))
+    except json.JSONDecodeError as exc:
         raise InputError(f"bench file {name!r} is not JSON: {exc}") from None
+    except RecursionError:  # json parses nested arrays and objects recursively
+        raise InputError(f"bench file {name!r} is not JSON: nested too deeply") from None
     try:
         reports = reports_from_dict(data)
+        points = [m for report in reports for m in measurements_from_report(report)]
+        simulated = [
+            float(r.plan.simulated_rtt_ms) for r in reports if r.plan.simulated_rtt_ms is not None
+        ]
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise InputError(
             f"bench file {name!r} is not `advisor bench --json` output ({type(exc).__name__}: "
             f"{exc})"
         ) from None
-    simulated = [r.plan.simulated_rtt_ms for r in reports if r.plan.simulated_rtt_ms is not None]
     if simulated:
         # Its times include the simulated network, and estimates add --rtt-ms on top.
         raise InputError(
@@ -332,7 +344,6 @@ def load_bench(path: str | Path) -> list[Measurement]:
             "trip; estimates need local figures (they add --rtt-ms themselves): use a bench run "
             "without --rtt-ms"
         )
-    points = [m for report in reports for m in measurements_from_report(report)]
     if not points:
         raise InputError(f"bench file {name!r} has no verified results to estimate from")
     return points

@@ -10,8 +10,8 @@ from contextlib import contextmanager
 from advisor.bench.delayproxy import ProxyProcess, Upstream
 from advisor.bench.server import Target
 from advisor.errors import InputError
+from advisor.limits import MAX_RTT_MS
 from advisor.results import RTT_TRIES
-from advisor.workload import MAX_RTT_MS
 
 
 def measure_rtt(target: Target, tries: int = RTT_TRIES) -> float:

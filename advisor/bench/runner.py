@@ -21,16 +21,10 @@ from advisor.bench.latency import simulated_distance
 from advisor.bench.server import Sandbox, Target
 from advisor.bench.session import Feed, Session
 from advisor.bench.table import BenchTable
-from advisor.errors import InputError
 from advisor.results import BenchPlan, BenchReport
 
 
 def resolve_dataset(plan: BenchPlan, sandbox: Sandbox) -> Dataset:
-    if plan.table is not None and plan.data != "standard":
-        raise InputError(
-            f"--table and --data {plan.data} cannot be combined: a table's rows are generated"
-            " from its own column types"
-        )
     if plan.table is not None:
         return TableData(read_table(sandbox.admin, plan.table), plan.seed)
     if plan.data == "adversarial":
@@ -49,6 +43,7 @@ def run_benchmark(
     With `plan.simulated_rtt_ms` every connection, the sandbox's included, goes through the
     latency proxy, which stops with the run.
     """
+    plan.check()
     started = datetime.now(UTC).isoformat(timespec="seconds")
     t0 = time.monotonic()
     emit: EventHandler = on_event or (lambda event: None)

@@ -74,10 +74,12 @@ class Target:
         self._info: TargetInfo | None = None
         self._password: str | None = None
         if conninfo is not None:
-            from psycopg.conninfo import conninfo_to_dict
+            from psycopg.conninfo import conninfo_to_dict, timeout_from_conninfo
 
             try:
                 params = conninfo_to_dict(conninfo)
+                if "connect_timeout" in params:  # else psycopg reads it only when connecting
+                    timeout_from_conninfo(params)
             except Exception as exc:  # psycopg.ProgrammingError: malformed DSN
                 raise InputError(
                     f"invalid DSN {mask(conninfo)!r}: {_first_line(exc, conninfo)}"

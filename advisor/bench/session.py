@@ -164,13 +164,17 @@ class Session:
             gc.enable()
 
     def verify(self) -> tuple[bool, str | None]:
-        """Compare what is stored with the input; the detail names the first difference."""
+        """Compare what is stored with the input and with the plan's row count (an input
+        cut short must not verify); the detail names the first difference."""
         expected = self.feed.expected(self.table)
         stored = self.table.stored_checksum()
-        if stored == expected:
+        planned = self.plan.rows
+        if stored == expected and stored.count == planned:
             return True, None
         detail = f"stored {stored.count} rows, expected {expected.count}"
-        if stored.count == expected.count:
+        if stored.count == expected.count != planned:
+            detail = f"stored {stored.count} rows, the plan asks for {planned}"
+        elif stored.count == expected.count:
             detail = f"all {stored.count} rows stored but content differs"
         if max(stored.count, expected.count) <= DIFF_ROWS:
             stored_rows = (row for batch in self.table.stored_batches() for row in batch)

@@ -22,12 +22,12 @@ from advisor.bench.events import PointStarted, SweepEvent
 from advisor.bench.runner import run_benchmark
 from advisor.bench.server import Target
 from advisor.errors import InputError
+from advisor.limits import MAX_SWEEP_POINTS
 from advisor.results import BenchPlan, SweepReport
 from advisor.units import format_count
 
 CLARITY_S = 0.100
 DEFAULT_POINTS = 5
-MAX_POINTS = 12
 SIGNIFICANT_DIGITS = 2  # volumes are rounded to two significant digits: 3200, not 3162
 SAMPLES_PER_SEGMENT = 64  # where the gap is scanned for CLARITY_S, refined by bisection
 
@@ -39,8 +39,8 @@ def log_volumes(low: int, high: int, points: int = DEFAULT_POINTS) -> list[int]:
     """
     if not 1 <= low < high:
         raise InputError(f"a sweep goes from a lower to a higher volume, not {low}..{high}")
-    if not 2 <= points <= MAX_POINTS:
-        raise InputError(f"a sweep has 2 to {MAX_POINTS} points, not {points}")
+    if not 2 <= points <= MAX_SWEEP_POINTS:
+        raise InputError(f"a sweep has 2 to {MAX_SWEEP_POINTS} points, not {points}")
     step = math.log(high / low) / (points - 1)
     inner = [_round(low * math.exp(step * i)) for i in range(1, points - 1)]
     return sorted({low, high, *(v for v in inner if low < v < high)})

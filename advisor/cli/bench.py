@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,13 +24,16 @@ from advisor.cli.options import (
     COUNT,
     MILLISECONDS,
     STRATEGY_LIST,
+    TABLE_NAME,
     VOLUME_RANGE,
     check_save_path,
     dsn_option,
     output_path,
     save_options,
+    write_all,
     write_output,
 )
+from advisor.limits import MAX_BENCH_ROWS, MAX_REPEAT, MAX_SWEEP_POINTS, MAX_WARMUP
 from advisor.results import DATA_SETS, BenchPlan, BenchReport, SweepReport
 from advisor.strategy_info import STRATEGIES
 from advisor.units import format_count
@@ -50,18 +54,19 @@ def strategies() -> None:
     type=COUNT,
     default="100k",
     show_default=True,
-    help="Rows per run (500, 10k, 2M, 1e6).",
+    help=f"Rows per run (500, 10k, 2M, 1e6), at most {format_count(MAX_BENCH_ROWS)}.",
 )
 @click.option(
     "--sweep",
     type=VOLUME_RANGE,
-    help="Instead of --rows: run at log-spaced volumes from FROM to TO (100..1M, 1k..100k) "
-    "and report where the ranking changes.",
+    help="Instead of --rows: run at log-spaced volumes from FROM to TO (100..1M, 1k..100k; "
+    f"at most {format_count(MAX_BENCH_ROWS)}) and report where the ranking changes.",
 )
 @click.option(
     "--points",
     type=int,
-    help="Volumes in a --sweep, ends included (2 to 12).  [default: 5]",
+    metavar="N",
+    help=f"Volumes in a --sweep, ends included (2 to {MAX_SWEEP_POINTS}).  [default: 5]",
 )
 @click.option(
     "--rtt-ms",
@@ -71,14 +76,16 @@ def strategies() -> None:
 )
 @click.option(
     "--repeat",
-    type=click.IntRange(min=1),
+    type=click.IntRange(1, MAX_REPEAT),
+    metavar="N",
     default=3,
     show_default=True,
     help="Timed runs per strategy.",
 )
 @click.option(
     "--warmup",
-    type=click.IntRange(min=0),
+    type=click.IntRange(0, MAX_WARMUP),
+    metavar="N",
     default=1,
     show_default=True,
     help="Untimed runs first; the first one also measures memory.",
@@ -94,7 +101,7 @@ def strategies() -> None:
 @dsn_option
 @click.option(
     "--table",
-    metavar="SCHEMA.NAME",
+    type=TABLE_NAME,
     help="Benchmark on an empty clone of this table, in the sandbox; the table itself is only"
     " read. Without a schema the name follows the search_path.",
 )
@@ -106,15 +113,28 @@ def strategies() -> None:
     help="Data set: 'adversarial' holds values that break naive loaders.",
 )
 @click.option(
-    "--json", "json_out", metavar="FILE|-", help="Write every run and the environment as JSON."
+    "--json",
+    "json_out",
+    metavar="FILE|-",
+    help="Write every run, the plan and the environment as JSON to FILE, or to stdout with '-'"
+    " (the tables then go to stderr).",
 )
 @click.option(
-    "--markdown", "markdown_out", metavar="FILE|-", help="Write the results as a Markdown table."
+    "--markdown",
+    "markdown_out",
+    metavar="FILE|-",
+    help="Write the results as a Markdown table to FILE, or to stdout with '-'.",
 )
 @click.option("--no-chart", is_flag=True, help="Do not draw the rows/s chart.")
 @click.option("--no-memory", is_flag=True, help="Skip the tracemalloc memory measurement.")
 @click.option("--no-ceiling", is_flag=True, help="Skip measuring the server's own ingest ceiling.")
-@click.option("--seed", type=int, default=42, show_default=True, help="Seed of the synthetic data.")
+@click.option(
+    "--seed",
+    type=int,
+    default=42,
+    show_default=True,
+    help="Seed of the synthetic data: the same seed gives the same rows.",
+)
 @save_options
 @click.pass_context
 def bench(
@@ -161,9 +181,7 @@ def bench(
     from advisor.bench.server import Target
 
     volumes = _sweep_volumes(ctx, sweep, points, save)
-    output_path(json_out, "--json")
-    output_path(markdown_out, "--markdown")
-    check_save_path(save, force)
+    _check_outputs(json_out, markdown_out, save, force)
     plan = BenchPlan(
         rows=rows,
         repeat=repeat,
@@ -176,34 +194,32 @@ def bench(
         seed=seed,
         simulated_rtt_ms=rtt_ms,
     )
+    plan.check()
     stdout_taken = "-" in (json_out, markdown_out)
     human = sys.stderr if stdout_taken else sys.stdout
     from advisor.bench.sweep import run_sweep
 
-    with Target.resolve(dsn) as target:
-        click.echo(f"server: {target.info().describe()}", err=True)
-        with BenchProgress() as progress:
-            measured = (
-                run_sweep(target, plan, volumes, on_event=progress.handle, cancel=STOP)
-                if volumes
-                else run_benchmark(target, plan, on_event=progress.handle, cancel=STOP)
-            )
+    with Target.resolve(dsn) as target, BenchProgress() as progress:
+        measured = (
+            run_sweep(target, plan, volumes, on_event=progress.handle, cancel=STOP)
+            if volumes
+            else run_benchmark(target, plan, on_event=progress.handle, cancel=STOP)
+        )
     if isinstance(measured, SweepReport):
         from advisor.report import sweep as sweepreport
 
         print_sweep(measured, human, chart=not no_chart)
-        _export(json_out, sweepreport.to_json, markdown_out, sweepreport.markdown, measured)
+        write_all(
+            *_exports(json_out, sweepreport.to_json, markdown_out, sweepreport.markdown, measured)
+        )
         return
     from advisor.report import bench as report
 
     print_report(measured, human, chart=not no_chart)
-    _export(json_out, report.to_json, markdown_out, report.markdown, measured)
+    writes = _exports(json_out, report.to_json, markdown_out, report.markdown, measured)
     if save:
-        from advisor.profiles.profile import Profile, save_profile
-
-        profile = Profile(name=Path(save).stem)
-        profile.record(measured)
-        click.echo(f"saved {save_profile(profile, save, force=force)}", err=True)
+        writes.append((f"--save {save!r}", lambda: _save(measured, save, force)))
+    write_all(*writes)
 
 
 def _sweep_volumes(
@@ -227,17 +243,48 @@ def _sweep_volumes(
     return log_volumes(*sweep, DEFAULT_POINTS if points is None else points)
 
 
-def _export(
+def _check_outputs(
+    json_out: str | None, markdown_out: str | None, save: str | None, force: bool
+) -> None:
+    """Every output can be written, and to a place of its own: found now, not after the run."""
+    output_path(json_out, "--json")
+    output_path(markdown_out, "--markdown")
+    check_save_path(save, force)
+    if json_out == markdown_out == "-":
+        raise click.UsageError("--json - and --markdown - would both write to stdout")
+    named = {
+        option: Path(value).expanduser().resolve()
+        for option, value in (("--json", json_out), ("--markdown", markdown_out), ("--save", save))
+        if value not in (None, "-")
+    }
+    if len(set(named.values())) < len(named):
+        raise click.UsageError(f"{' and '.join(named)} must name different files")
+
+
+def _exports(
     json_out: str | None,
     to_json: Callable[[Any], str],
     markdown_out: str | None,
     to_markdown: Callable[[Any], str],
     measured: BenchReport | SweepReport,
-) -> None:
-    if json_out:
-        write_output(json_out, to_json(measured))
-    if markdown_out:
-        write_output(markdown_out, to_markdown(measured))
+) -> list[tuple[str, Callable[[], object]]]:
+    """The writes of --json and --markdown, for `write_all`."""
+    writes: list[tuple[str, Callable[[], object]]] = []
+    for option, path, render in (
+        ("--json", json_out, to_json),
+        ("--markdown", markdown_out, to_markdown),
+    ):
+        if path:
+            writes.append((f"{option} {path!r}", partial(write_output, path, render(measured))))
+    return writes
+
+
+def _save(report: BenchReport, path: str, force: bool) -> None:
+    from advisor.profiles.profile import Profile, save_profile
+
+    profile = Profile(name=Path(path).stem)
+    profile.record(report)
+    click.echo(f"saved {save_profile(profile, path, force=force)}", err=True)
 
 
 def print_report(report: BenchReport, stream: Any, *, chart: bool) -> None:
@@ -323,11 +370,16 @@ def print_sweep(sweep: SweepReport, stream: Any, *, chart: bool) -> None:
 
 
 class BenchProgress:
-    """On stderr: the round trip once a run starts, and a progress bar when it is a terminal
-    (overall runs, rows of this run, and the volume in a sweep)."""
+    """On stderr: `preface`, the server and the round trip once a run starts, and a progress
+    bar when it is a terminal (overall runs, rows of this run, and the volume in a sweep).
 
-    def __init__(self) -> None:
+    Nothing is printed before the start, so that an error found while preparing (DSN, server,
+    table, sandbox) is the only line on stderr; after it, an error is the last line.
+    """
+
+    def __init__(self, *preface: str) -> None:
         self.enabled = sys.stderr.isatty()
+        self._preface = preface
         self._progress: Any = None
         self._announced = False
         self._point = ""
@@ -361,6 +413,9 @@ class BenchProgress:
             from advisor.report.bench import network_line
 
             self._announced = True  # a sweep shows every point's round trip with the results
+            for line in self._preface:
+                click.echo(line, err=True)
+            click.echo(f"server: {event.environment.target_description}", err=True)
             click.echo(network_line(event.plan, [event.environment]), err=True)
         if self._progress is None:
             return

@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
 
-from advisor.errors import InputError
+from advisor.errors import AdvisorError, InputError
+from advisor.limits import MAX_BENCH_ROWS
 from advisor.strategy_info import parse_strategy_ids
+from advisor.tables import check_table_name
 from advisor.units import parse_count
 
 
 class CountType(click.ParamType):  # type: ignore[type-arg]
-    """A positive row count: 500, 10k, 2M, 1e6."""
+    """A positive row count for one benchmark run: 500, 10k, 2M, 1e6."""
 
     name = "N"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
         try:
-            return parse_count(value, what=param.name if param and param.name else "count")
+            what = param.name if param and param.name else "count"
+            return parse_count(value, what=what, maximum=MAX_BENCH_ROWS)
         except InputError as exc:
             self.fail(str(exc), param, ctx)
 
@@ -39,7 +43,10 @@ class VolumeRangeType(click.ParamType):  # type: ignore[type-arg]
         if not sep:
             self.fail(f"expected FROM..TO such as 100..1M, not {value!r}", param, ctx)
         try:
-            bounds = parse_count(low, what="FROM"), parse_count(high, what="TO")
+            bounds = (
+                parse_count(low, what="FROM", maximum=MAX_BENCH_ROWS),
+                parse_count(high, what="TO", maximum=MAX_BENCH_ROWS),
+            )
         except InputError as exc:
             self.fail(str(exc), param, ctx)
         if bounds[0] >= bounds[1]:
@@ -48,7 +55,7 @@ class VolumeRangeType(click.ParamType):  # type: ignore[type-arg]
 
 
 class MillisecondsType(click.ParamType):  # type: ignore[type-arg]
-    """A round trip in milliseconds: 0, 0.5, 10, up to workload.MAX_RTT_MS."""
+    """A round trip in milliseconds: 0, 0.5, 10, up to limits.MAX_RTT_MS."""
 
     name = "MS"
 
@@ -63,6 +70,18 @@ class MillisecondsType(click.ParamType):  # type: ignore[type-arg]
             self.fail(
                 f"expected a number of milliseconds such as 10 or 0.5, not {value!r}", param, ctx
             )
+        except InputError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class TableNameType(click.ParamType):  # type: ignore[type-arg]
+    """`schema.name` or `name`, as SQL spells it; refused only when no table can be called so."""
+
+    name = "SCHEMA.NAME"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return check_table_name(str(value))
         except InputError as exc:
             self.fail(str(exc), param, ctx)
 
@@ -84,14 +103,27 @@ class StrategiesType(click.ParamType):  # type: ignore[type-arg]
 
 
 def output_path(value: str | None, what: str) -> str | None:
-    """Check before any work that an output file can be written ('-' is stdout)."""
+    """Check before any work that an output file can be written ('-' is stdout): an existing
+    file is opened for writing (not truncated), a new one created and removed again. Devices
+    and pipes are taken as they are: opening a pipe without a reader would block."""
     if value is None or value == "-":
         return value
-    parent = Path(value).expanduser().resolve().parent
-    if not parent.is_dir():
-        raise click.BadParameter(f"directory {str(parent)!r} does not exist", param_hint=what)
-    if not os.access(parent, os.W_OK):
-        raise click.BadParameter(f"directory {str(parent)!r} is not writable", param_hint=what)
+    path = Path(value).expanduser()
+    try:
+        if path.is_dir():
+            raise click.BadParameter(f"{value!r} is a directory", param_hint=what)
+        parent = path.resolve().parent
+        if not parent.is_dir():
+            raise click.BadParameter(f"directory {str(parent)!r} does not exist", param_hint=what)
+        if not path.exists():
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+            path.unlink()
+        elif path.is_file():
+            os.close(os.open(path, os.O_WRONLY | os.O_APPEND))
+    except OSError as exc:
+        raise click.BadParameter(
+            f"cannot write {value!r}: {exc.strerror or exc}", param_hint=what
+        ) from None
     return value
 
 
@@ -102,10 +134,24 @@ def write_output(value: str, text: str) -> None:
         Path(value).expanduser().write_text(text, encoding="utf-8")
 
 
+def write_all(*writes: tuple[str, Callable[[], object]]) -> None:
+    """Run every (what, write), also after one failed: the results are shown by now and one
+    file that cannot be written must not lose the others. Failures make one line, exit 1."""
+    failed = []
+    for what, write in writes:
+        try:
+            write()
+        except OSError as exc:
+            failed.append(f"{what}: {exc.strerror or exc}")
+    if failed:
+        raise AdvisorError(f"could not write {'; '.join(failed)}")
+
+
 COUNT = CountType()
 VOLUME_RANGE = VolumeRangeType()
 MILLISECONDS = MillisecondsType()
 STRATEGY_LIST = StrategiesType()
+TABLE_NAME = TableNameType()
 
 dsn_option = click.option(
     "--dsn",

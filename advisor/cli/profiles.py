@@ -45,6 +45,7 @@ def rerun(profile_path: str, dsn: str | None, no_chart: bool, update: bool, chec
     from advisor.bench.runner import run_benchmark
     from advisor.bench.server import Target
     from advisor.cli.bench import BenchProgress, print_report
+    from advisor.cli.options import output_path, write_all
     from advisor.errors import InputError
     from advisor.profiles import profile as profiles
     from advisor.report.compare import compare
@@ -52,11 +53,10 @@ def rerun(profile_path: str, dsn: str | None, no_chart: bool, update: bool, chec
     saved = profiles.load_file(profile_path)
     if saved.plan is None:
         raise InputError(f"{profile_path}: the profile has no [benchmark] plan to re-run")
-    click.echo(_describe(saved), err=True)
-    with Target.resolve(dsn) as target:
-        click.echo(f"server: {target.info().describe()}", err=True)
-        with BenchProgress() as progress:
-            new = run_benchmark(target, saved.plan, on_event=progress.handle, cancel=STOP)
+    if update:
+        output_path(profile_path, "--update")
+    with Target.resolve(dsn) as target, BenchProgress(_describe(saved)) as progress:
+        new = run_benchmark(target, saved.plan, on_event=progress.handle, cancel=STOP)
     comparisons = compare(saved.report, new)
     if saved.report is None:
         print_report(new, sys.stdout, chart=not no_chart)
@@ -66,12 +66,16 @@ def rerun(profile_path: str, dsn: str | None, no_chart: bool, update: bool, chec
         print_comparison(comparisons, chart=not no_chart)
     if update:
         saved.record(new)
-        profiles.save_profile(saved, profile_path, force=True)
-        click.echo(
-            f"updated {profile_path} ({len(saved.history)} measurements in its history)", err=True
-        )
+        write_all((f"--update {profile_path!r}", lambda: _update(saved, profile_path)))
     if check and any(c.slower or not c.verified for c in comparisons):
         raise click.exceptions.Exit(1)
+
+
+def _update(profile: Profile, path: str) -> None:
+    from advisor.profiles.profile import save_profile
+
+    save_profile(profile, path, force=True)
+    click.echo(f"updated {path} ({len(profile.history)} measurements in its history)", err=True)
 
 
 def _describe(profile: Profile) -> str:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import click
 
 from advisor.advice.plan import PLAN_MAX_ROWS
-from advisor.cli.options import CountType
+from advisor.cli.options import TABLE_NAME, CountType
 from advisor.errors import BenchFailure, InputError
 from advisor.workload import QUESTION_BY_KEY, Workload
 
@@ -86,7 +86,7 @@ def _flag(key: str) -> click.Option:
         ),
         click.Option(
             ["--table"],
-            metavar="SCHEMA.NAME",
+            type=TABLE_NAME,
             help="Write the snippet for your table instead of the standard one: its column "
             "names and types, its primary key or unique constraint for --upsert, and what the "
             "database generates (identity, serial, generated columns) for --returning. Only "
@@ -156,7 +156,7 @@ def recommend(
     """
     from advisor.advice.estimates import load_bench
     from advisor.advice.rules import recommend as advise
-    from advisor.cli.options import check_save_path
+    from advisor.cli.options import check_save_path, write_all
 
     check_save_path(save, force)
     if dsn is not None and table is None and not measure:
@@ -207,7 +207,12 @@ def recommend(
         profile = Profile(
             Path(save).stem, workload=workload, recommendation=rec, plan=plan_for(rec)
         )
-        click.echo(f"saved {save_profile(profile, save, force=force)}", err=True)
+        write_all(
+            (
+                f"--save {save!r}",
+                lambda: click.echo(f"saved {save_profile(profile, save, force=force)}", err=True),
+            )
+        )
 
 
 def _calibrated(dsn: str | None) -> tuple[list[Measurement] | None, str]:

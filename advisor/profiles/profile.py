@@ -32,7 +32,6 @@ from advisor.advice.recommendation import Recommendation
 from advisor.errors import InputError
 from advisor.profiles.strict import SchemaError, load, load_parts, prune
 from advisor.results import (
-    DATA_SETS,
     DERIVED_STATS,
     BenchPlan,
     BenchReport,
@@ -41,6 +40,7 @@ from advisor.results import (
     StrategyResult,
 )
 from advisor.strategy_info import STRATEGIES, suggest
+from advisor.userfile import read_text
 from advisor.workload import Workload
 
 SCHEMA_VERSION = 1
@@ -175,6 +175,8 @@ _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)")
 def from_toml(text: str, source: str) -> Profile:
     try:
         doc = tomllib.loads(text)
+    except RecursionError:  # tomllib parses nested arrays and tables recursively
+        raise InputError(f"{source}: invalid TOML: nested too deeply") from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         where = _TOML_POSITION.search(message)
@@ -189,14 +191,7 @@ def from_toml(text: str, source: str) -> Profile:
 
 
 def load_file(path: str | Path) -> Profile:
-    file = Path(path).expanduser()
-    try:
-        text = file.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read profile {str(file)!r}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"cannot read profile {str(file)!r}: not UTF-8 text") from None
-    return from_toml(text, str(file))
+    return from_toml(read_text(path, "profile"), str(Path(path).expanduser()))
 
 
 def _from_document(doc: dict[str, Any]) -> Profile:
@@ -268,15 +263,10 @@ def _array(doc: dict[str, Any], key: str) -> list[Any]:
 
 
 def _check_plan(plan: BenchPlan) -> None:
-    for i, sid in enumerate(plan.strategies):
-        _check_id(sid, f"benchmark.strategies[{i}]")
-    if plan.data not in DATA_SETS:
-        raise SchemaError(
-            f"benchmark.data: expected one of {', '.join(DATA_SETS)}, got {plan.data!r}"
-        )
-    for key in ("rows", "repeat"):
-        if getattr(plan, key) < 1:
-            raise SchemaError(f"benchmark.{key}: must be at least 1")
+    try:
+        plan.check("benchmark.")
+    except InputError as exc:
+        raise SchemaError(str(exc)) from None
 
 
 def _report(plan: BenchPlan, measured: Measured, environment: Any) -> BenchReport:

@@ -91,18 +91,20 @@ class BenchmarkScreen(Screen[None]):
         chosen = self.query_one("#strategies", SelectionList).selected
         if not chosen:
             raise InputError("choose at least one strategy")
-        repeat = self.query_one("#repeat", Input).value.strip()
-        if not repeat.isdigit() or int(repeat) < 1:
-            raise InputError("timed runs must be a whole number of at least 1")
+        try:
+            repeat = int(self.query_one("#repeat", Input).value)
+        except ValueError:  # also a number too long to convert
+            raise InputError("timed runs must be a whole number of at least 1") from None
         plan = BenchPlan(
             rows=parse_count(self.query_one("#rows", Input).value, what="rows"),
-            repeat=int(repeat),
+            repeat=repeat,
             warmup=self.plan.warmup,
             data=self.plan.data,
             table=self.plan.table,
             seed=self.plan.seed,
         )
         plan.strategies = [sid for sid in plan.strategies if sid in chosen]
+        plan.check()
         return plan
 
     def action_run(self) -> None:
