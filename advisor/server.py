@@ -301,9 +301,86 @@ def _schema_mark(conn: psycopg.Connection[Any], schema: str) -> str | None:
 
 
 def _drop_schema(conn: psycopg.Connection[Any], schema: str) -> None:
+    """Drop the sandbox and the tables in it, and nothing else: never CASCADE into objects of
+    the user's that came to depend on it (a view, a foreign key, a function); refuse instead."""
+    import psycopg
+
     # Work connections are closed by now, but their backends may take a moment to let go.
     conn.execute("SET lock_timeout = '15s'")
-    conn.execute(f"DROP SCHEMA IF EXISTS {quote_ident(schema)} CASCADE")
+    try:
+        with conn.transaction():
+            tables = ", ".join(
+                f"{quote_ident(schema)}.{quote_ident(str(name))}"
+                for (name,) in conn.execute(
+                    "SELECT relname FROM pg_class WHERE relkind = 'r'"
+                    " AND relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = %s)",
+                    (schema,),
+                )
+            )
+            if tables:  # locked first: nothing new can come to depend on them until dropped
+                conn.execute(f"LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE")
+            outside = [
+                str(name)
+                for (name,) in conn.execute(_OUTSIDE_DEPENDENTS, {"schema": quote_ident(schema)})
+            ]
+            if outside:
+                shown = ", ".join(outside[:5])
+                if len(outside) > 5:
+                    shown += f" and {len(outside) - 5} more"
+                raise InputError(
+                    f"objects outside the sandbox schema {schema!r} depend on it: {shown}; drop "
+                    "them or make them independent of it and run again (or drop the schema "
+                    f"yourself: DROP SCHEMA {quote_ident(schema)} CASCADE also drops them)"
+                )
+            # RESTRICT: anything of the user's left in the schema makes these fail, not vanish.
+            if tables:
+                conn.execute(f"DROP TABLE {tables} RESTRICT")
+            conn.execute(f"DROP SCHEMA IF EXISTS {quote_ident(schema)} RESTRICT")
+    except psycopg.errors.DependentObjectsStillExist as exc:
+        detail = (exc.diag.message_detail or str(exc)).strip().splitlines()[0]
+        raise InputError(
+            f"the sandbox schema {schema!r} holds objects pg-insert-advisor did not create "
+            f"({detail}); drop them and run again, or drop the schema yourself"
+        ) from None
+
+
+# What DROP SCHEMA ... CASCADE would reach outside the schema: a walk of pg_depend from the
+# schema through what is inside it (objects in it, and parts of those: row types, toast tables
+# and their indexes, constraints, triggers, defaults), naming each dependent outside it (an
+# unknown namespace counts as outside), e.g. a user's view (through its rewrite rule), foreign
+# key (a constraint of the user's table), function (its argument types; the body when written
+# BEGIN ATOMIC) or column (of our row type).
+_OUTSIDE_DEPENDENTS = """
+WITH RECURSIVE reached(classid, objid, objsubid, inside) AS (
+    SELECT 'pg_namespace'::regclass::oid, to_regnamespace(%(schema)s)::oid, 0, true
+  UNION
+    SELECT d.classid, d.objid, d.objsubid,
+        d.deptype = 'i' OR coalesce((CASE d.classid
+            WHEN 'pg_rewrite'::regclass THEN (SELECT c.relnamespace FROM pg_rewrite x
+                JOIN pg_class c ON c.oid = x.ev_class WHERE x.oid = d.objid)
+            WHEN 'pg_trigger'::regclass THEN (SELECT c.relnamespace FROM pg_trigger x
+                JOIN pg_class c ON c.oid = x.tgrelid WHERE x.oid = d.objid)
+            WHEN 'pg_attrdef'::regclass THEN (SELECT c.relnamespace FROM pg_attrdef x
+                JOIN pg_class c ON c.oid = x.adrelid WHERE x.oid = d.objid)
+            WHEN 'pg_policy'::regclass THEN (SELECT c.relnamespace FROM pg_policy x
+                JOIN pg_class c ON c.oid = x.polrelid WHERE x.oid = d.objid)
+            ELSE (SELECT n.oid FROM pg_namespace n WHERE n.nspname
+                = (pg_identify_object(d.classid, d.objid, d.objsubid)).schema)
+        END) IN (to_regnamespace(%(schema)s)::oid, 'pg_toast'::regnamespace::oid), false)
+    FROM reached r JOIN pg_depend d ON d.refclassid = r.classid AND d.refobjid = r.objid
+    WHERE r.inside
+)
+SELECT DISTINCT o.type || ' ' || o.identity
+FROM reached r
+LEFT JOIN pg_rewrite v ON r.classid = 'pg_rewrite'::regclass AND v.oid = r.objid
+    AND v.rulename = '_RETURN'  -- a view's rule: name the view
+CROSS JOIN LATERAL pg_identify_object(
+    CASE WHEN v.oid IS NULL THEN r.classid ELSE 'pg_class'::regclass END,
+    coalesce(v.ev_class, r.objid),
+    CASE WHEN v.oid IS NULL THEN r.objsubid ELSE 0 END) o
+WHERE NOT r.inside
+ORDER BY 1
+"""
 
 
 def _literal(text: str) -> str:
