@@ -26,18 +26,59 @@ SANDBOX_MARK = "pg-insert-advisor sandbox: created and dropped by the tool, safe
 _LOCK_KEY = 0x7067_6164_7669_73  # pg_advisory_lock key: one advisor run per server at a time
 DSN_ENV_VARS = ("ADVISOR_DSN", "DATABASE_URL")
 
-_URI_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^:/?#@\s]*:)(?P<pw>[^@\s]*)(?=@)", re.I)
-_KV_PASSWORD = re.compile(r"(?P<head>\bpassword\s*=\s*)(?P<pw>'(?:[^'\\]|\\.)*'|\S+)", re.I)
-_QUERY_PASSWORD = re.compile(r"(?P<head>[?&]password=)(?P<pw>[^&\s]*)", re.I)
+# libpq's parameters that hold a secret: those PQconndefaults() marks "*" (hide the value), and
+# the SCRAM keys (marked "D", debug, but either one is enough to log in). passfile, sslkey and
+# sslkeylogfile name files: they stay readable.
+SECRET_PARAMS = (
+    "password",
+    "sslpassword",
+    "oauth_client_secret",
+    "scram_client_key",
+    "scram_server_key",
+)
+_SECRET_KEY = "|".join(SECRET_PARAMS)
+# One pass, left to right, over three forms, so that a secret is never rescanned as one of the
+# others (a quoted password holding "?password=", say). re.ASCII: \s is then what libpq's
+# isspace() takes (Python's also takes Unicode spaces, which libpq keeps inside a value).
+_SECRET = re.compile(
+    # URI userinfo: libpq ends it at the first "@" before any "/" (a raw "@" in the password
+    # splits it); this runs to the last one, so no tail of the password is left.
+    r"(?P<uri>[a-z][a-z0-9+.-]*://[^:/@\s]*:)(?P<uri_pw>[^/\s]*)(?=@)"
+    # URI query parameter: libpq percent-decodes keys and values; a value ends at "&" only.
+    r"|(?<=[?&])(?P<query>[^=&?\s]*=)(?P<query_pw>[^&\s]*)"
+    # key = value, spaces around "=": quoted ('...' with \' and \\ escapes; to the end of
+    # the text when unterminated) or bare (a backslash escapes a space). Not after ? or &:
+    # there it is a query parameter, whose value ends at the next "&".
+    rf"|(?<![\w?&])(?P<kv>(?:{_SECRET_KEY})\s*=\s*)"
+    r"(?P<kv_pw>'(?:[^'\\]|\\.)*(?:'|\\?\Z)|(?:[^'\\\s]|\\.)(?:[^\\\s]|\\.)*\\?)",
+    re.IGNORECASE | re.ASCII | re.DOTALL,
+)
+_SHORTEST_LOOSE_SECRET = 4  # shorter ones are hidden only where a DSN holds them
+_URI_AUTHORITY = re.compile(r"[a-z][a-z0-9+.-]*://([^/]*)", re.IGNORECASE)
 
 
-def mask(text: str, secret: str | None = None) -> str:
-    """Replace any password in a DSN-like text (URI, key=value, query string) with ***."""
-    for pattern in (_URI_PASSWORD, _KV_PASSWORD, _QUERY_PASSWORD):
-        text = pattern.sub(lambda m: m.group("head") + ("***" if m.group("pw") else ""), text)
-    if secret:
-        text = text.replace(secret, "***")
+def mask(text: str, *secrets: str) -> str:
+    """Replace every secret in a DSN-like text (URI userinfo or query, key=value), and each
+    of `secrets` wherever it appears, with ***; leave the rest of the text as it was.
+
+    Works on any text, a valid DSN or not (an error message quoting one). A secret given
+    here that is shorter than 4 characters is only hidden where a DSN holds it: replaced
+    everywhere, it would garble the message around it."""
+    text = _SECRET.sub(_hidden, text)
+    for secret in secrets:
+        if secret and len(secret) >= _SHORTEST_LOOSE_SECRET:
+            text = text.replace(secret, "***")
     return text
+
+
+def _hidden(match: re.Match[str]) -> str:
+    from urllib.parse import unquote
+
+    form = next(form for form in ("uri", "query", "kv") if match.group(form) is not None)
+    head, value = match.group(form), match.group(f"{form}_pw")
+    if form == "query" and unquote(head[:-1]).lower() not in SECRET_PARAMS:
+        return head + mask(value)  # not a secret, but it may hold one (a malformed DSN)
+    return head + ("***" if value else "")
 
 
 @dataclass(frozen=True)
@@ -72,7 +113,7 @@ class Target:
         self._server: PostgresServer | None = None
         self._datadir: Path | None = None
         self._info: TargetInfo | None = None
-        self._password: str | None = None
+        self._secrets: tuple[str, ...] = ()
         if conninfo is not None:
             from psycopg.conninfo import conninfo_to_dict
 
@@ -82,7 +123,15 @@ class Target:
                 raise InputError(
                     f"invalid DSN {mask(conninfo)!r}: {_first_line(exc, conninfo)}"
                 ) from None
-            self._password = str(params["password"]) if params.get("password") else None
+            authority = _URI_AUTHORITY.match(conninfo)
+            if authority and authority.group(1).count("@") > 1:
+                # libpq would take the part after the first "@" for the host name, and its
+                # errors would show that tail of the password.
+                raise InputError(
+                    f"invalid DSN {mask(conninfo)!r}: write an '@' in a URI's user name or "
+                    "password as %40"
+                )
+            self._secrets = tuple(str(params[k]) for k in SECRET_PARAMS if params.get(k))
 
     @classmethod
     def resolve(cls, dsn: str | None = None, environ: dict[str, str] | None = None) -> Target:
@@ -117,7 +166,7 @@ class Target:
         return self._ensure_conninfo()
 
     def mask(self, text: str) -> str:
-        return mask(text, self._password)
+        return mask(text, *self._secrets)
 
     def _params(self) -> dict[str, Any]:
         from psycopg.conninfo import conninfo_to_dict
@@ -158,7 +207,7 @@ class Target:
         except psycopg.OperationalError as exc:
             where = "the embedded server" if self.embedded else repr(self.mask(conninfo))
             raise InputError(
-                f"cannot connect to {where}: {_first_line(exc, self._password)}"
+                f"cannot connect to {where}: {_first_line(exc, *self._secrets)}"
             ) from None
 
     def info(self) -> TargetInfo:
@@ -200,9 +249,9 @@ def _from_sqlalchemy_url(dsn: str) -> str:
     return re.sub(r"^postgres(?:ql)?\+[a-z0-9_]+://", "postgresql://", dsn, flags=re.I)
 
 
-def _first_line(exc: BaseException, secret: str | None = None) -> str:
+def _first_line(exc: BaseException, *secrets: str) -> str:
     lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
-    return mask(lines[0] if lines else type(exc).__name__, secret)
+    return mask(lines[0] if lines else type(exc).__name__, *secrets)
 
 
 def quote_ident(name: str) -> str:
