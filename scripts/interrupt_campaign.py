@@ -135,6 +135,9 @@ def main() -> None:
     parser.add_argument("--kills", type=int, default=5, help="SIGKILL tries, each then a run")
     parser.add_argument("--seed", type=int, default=None, help="seed of the random moments")
     args = parser.parse_args()
+    # A shell starts a background job with SIGINT ignored, and exec keeps it ignored: the runs
+    # would not even see an early Ctrl-C. Handled here, it is the default again in them.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     seed = args.seed if args.seed is not None else random.randrange(2**32)
     rng = random.Random(seed)
     tmpdir = Path(tempfile.mkdtemp(prefix="advisor-ic-", dir="/tmp"))  # short: socket paths
