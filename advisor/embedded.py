@@ -2,10 +2,11 @@
 
 Each embedded PostgreSQL lives in a temporary directory `advisor-pg-*` that holds an owner file
 (the process that made it: pid and start time, which tells a live owner from a reused pid) and
-the data directory. Starting or removing one is never cut short by a signal: a server left
-starting outlives the directory removed under it. A process killed outright (SIGKILL) cleans
-nothing, so the next embedded start removes the servers whose owner is gone: only directories
-with our owner file, and only processes that name their data directory.
+the data directory. Starting or removing one is never cut short half-way by a signal (a server
+left starting would outlive the directory removed under it): an interrupt stops the making
+(initdb, pg_ctl) and waits until what was made is removed. A process killed outright
+(SIGKILL) cleans nothing, so the next embedded start removes the servers whose owner is gone:
+only directories with our owner file, and only processes that name their data directory.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import FrameType
 
@@ -33,17 +34,20 @@ _SAME_START_S = 0.5  # psutil's start times of one process agree to the tick
 
 
 @contextlib.contextmanager
-def signals_held() -> Iterator[None]:
-    """Hold SIGINT, SIGTERM and SIGHUP until the block ends, then deliver the first one.
+def signals_held(on_signal: Callable[[], None] = lambda: None) -> Iterator[list[int]]:
+    """Hold SIGINT, SIGTERM and SIGHUP until the block ends, then deliver the first one;
+    `on_signal` runs when it arrives, to make the block end sooner. Yields the signals held.
 
     Only the main thread runs signal handlers; elsewhere (the app's workers) nothing can
     interrupt the block and nothing is held. An ignored signal stays ignored."""
     if threading.current_thread() is not threading.main_thread():
-        yield
+        yield []
         return
     held: list[int] = []
 
     def hold(signum: int, frame: FrameType | None) -> None:
+        if not held:
+            on_signal()
         held.append(signum)
 
     previous = {}
@@ -52,7 +56,7 @@ def signals_held() -> Iterator[None]:
         if handler is not None and handler is not signal.SIG_IGN:  # None: set outside Python
             previous[sig] = signal.signal(sig, hold)
     try:
-        yield
+        yield held
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
@@ -75,10 +79,17 @@ def remove_stale_servers() -> None:
             remove_root(root)
 
 
+def stop_making(root: Path) -> None:
+    """Kill the initdb or pg_ctl making the server in `root`: then it will not be made."""
+    for proc in _workers(root):
+        if Path(proc.info["cmdline"][0]).name != "postgres":
+            with contextlib.suppress(psutil.Error):
+                proc.kill()
+
+
 def remove_root(root: Path) -> None:
     """Stop every process working on `root`'s data directory, then delete `root`."""
-    data = (root / DATA_DIR).resolve()
-    procs = [p for p in psutil.process_iter(["cmdline"]) if _works_on(p, data)]
+    procs = _workers(root)
     for proc in procs:
         # Postgres: fast shutdown; initdb and pg_ctl, left running by a killed owner: exit.
         with contextlib.suppress(psutil.Error):
@@ -110,6 +121,11 @@ def _owner_gone(root: Path) -> bool:
         return True
     except psutil.Error:
         return False  # cannot tell: leave it
+
+
+def _workers(root: Path) -> list[psutil.Process]:
+    data = (root / DATA_DIR).resolve()
+    return [proc for proc in psutil.process_iter(["cmdline"]) if _works_on(proc, data)]
 
 
 def _works_on(proc: psutil.Process, data: Path) -> bool:
