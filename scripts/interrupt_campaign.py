@@ -51,6 +51,7 @@ class Try:
     code: int
     exit_s: float  # from the signal to the exit
     early: bool  # sent before advisor's handlers were installed
+    finished: bool  # the run had ended before the moment came: no signal sent
     leftovers: list[str]
     traceback: bool
     left_by_kill: int = 0  # SIGKILL: what the kill left for the next run to remove
@@ -100,8 +101,11 @@ def run_whole(tmpdir: Path) -> tuple[int, float, str]:
 def interrupt(tmpdir: Path, sig: signal.Signals, group: bool, delay_s: float) -> Try:
     proc = start(tmpdir)
     time.sleep(delay_s)
-    early = not handlers_installed(proc.pid)
-    if group:
+    finished = proc.poll() is not None
+    early = not finished and not handlers_installed(proc.pid)
+    if finished:
+        pass
+    elif group:
         os.killpg(proc.pid, sig)
     else:
         proc.send_signal(sig)
@@ -113,6 +117,7 @@ def interrupt(tmpdir: Path, sig: signal.Signals, group: bool, delay_s: float) ->
         proc.returncode,
         time.monotonic() - sent,
         early,
+        finished,
         leftovers(tmpdir),
         "Traceback" in err,
     )
@@ -126,7 +131,9 @@ def kill_then_run(tmpdir: Path, delay_s: float) -> Try:
     left_by_kill = leftovers(tmpdir)
     code, took, err = run_whole(tmpdir)
     left = leftovers(tmpdir)
-    return Try("SIGKILL", delay_s, code, took, False, left, "Traceback" in err, len(left_by_kill))
+    return Try(
+        "SIGKILL", delay_s, code, took, False, False, left, "Traceback" in err, len(left_by_kill)
+    )
 
 
 def main() -> None:
@@ -166,21 +173,25 @@ def report(t: Try) -> None:
         what = f"the kill left {t.left_by_kill}; the next run: exit {t.code} in {t.exit_s:.2f} s"
     else:
         what = f"exit {t.code:4} in {t.exit_s:5.2f} s" + " early" * t.early
+        what = "finished before the moment came" if t.finished else what
     flags = " TRACEBACK" * t.traceback + (f" LEFT {t.leftovers}" if t.leftovers else "")
     print(f"{t.signal:>8} at {t.delay_s:5.2f} s: {what}{flags}")
 
 
 def summary(tries: list[Try]) -> None:
-    signalled = [t for t in tries if t.signal != "SIGKILL"]
+    signalled = [t for t in tries if t.signal != "SIGKILL" and not t.finished]
     killed = [t for t in tries if t.signal == "SIGKILL"]
     codes = Counter((t.code, t.early) for t in signalled)
     print()
-    print(f"SIGINT/SIGTERM: {len(signalled)} tries, within the first {EARLY_S} s: "
-          f"{sum(t.delay_s < EARLY_S for t in signalled)}")  # fmt: skip
+    print(f"SIGINT/SIGTERM: {len(signalled)} sent, within the first {EARLY_S} s: "
+          f"{sum(t.delay_s < EARLY_S for t in signalled)}; runs that ended before the moment "
+          f"came: {sum(t.finished for t in tries)}")  # fmt: skip
     for (code, early), count in sorted(codes.items()):
         print(f"  exit {code}: {count}{' (before the handlers were in)' if early else ''}")
     waits = [t.exit_s for t in signalled]
-    print(f"  signal to exit: max {max(waits):.2f} s, median {statistics.median(waits):.2f} s")
+    first = [t.exit_s for t in signalled if t.delay_s < EARLY_S] or [0.0]
+    print(f"  signal to exit: max {max(waits):.2f} s, median {statistics.median(waits):.2f} s; "
+          f"sent in the first {EARLY_S} s: max {max(first):.2f} s")  # fmt: skip
     late_tracebacks = sum(t.traceback for t in signalled if not t.early)
     print(f"  tracebacks once the handlers were in: {late_tracebacks}")
     print(f"SIGKILL then a run: {len(killed)}, exit codes of the runs: "
