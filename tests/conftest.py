@@ -1,10 +1,13 @@
-"""Shared fixtures: one embedded PostgreSQL for the whole test session."""
+"""Shared fixtures: one embedded PostgreSQL for the whole test session, and a TCP one."""
 
 from collections.abc import Iterator
 
 import pytest
+from tcp_server import tcp_server
 
 from advisor.bench.server import Target
+
+__all__ = ["dsn", "target", "tcp_server"]  # tcp_server: a fixture from its own module
 
 
 @pytest.fixture(scope="session")

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 from cli_util import run_cli
@@ -65,3 +67,22 @@ def test_the_stop_event_alone_ends_a_bench_as_interrupted(
     assert result.code == 130, result.err
     assert "interrupted; the sandbox was cleaned up" in result.err
     assert not sandbox_exists(target)
+
+
+def test_python_m_exits_130_when_the_interrupt_landed_in_an_exec(tmp_path: Path) -> None:
+    """dataclasses build methods with exec(): an interrupt that lands there, caught and
+    handled, must not turn the exit into a death by SIGINT (-2)."""
+    (tmp_path / "interrupted_in_exec.py").write_text(
+        "import sys\n"
+        "from advisor.cli.interrupts import Interrupts\n"
+        "interrupts = Interrupts()\n"
+        "interrupts.install()\n"
+        "try:\n"
+        "    exec('import os, signal; os.kill(os.getpid(), signal.SIGINT); sum(range(10**7))')\n"
+        "except KeyboardInterrupt:\n"
+        "    pass\n"
+        "interrupts.restore()\n"
+        "sys.exit(130)\n"
+    )
+    done = subprocess.run([sys.executable, "-m", "interrupted_in_exec"], cwd=tmp_path, check=False)
+    assert done.returncode == 130

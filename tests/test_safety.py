@@ -14,8 +14,8 @@ from dbutil import sandbox_exists
 
 from advisor import limits
 from advisor.bench.data.datagen import StandardData
-from advisor.bench.session import Feed, Session
 from advisor.bench.server import _LOCK_KEY, SANDBOX_SCHEMA, Sandbox, Target, quote_ident
+from advisor.bench.session import Feed, Session
 from advisor.bench.table import BenchTable
 from advisor.results import BenchPlan
 

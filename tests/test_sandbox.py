@@ -1,6 +1,10 @@
-"""The sandbox schema: ours alone, refused when foreign, replaced when left over."""
+"""The sandbox schema: ours alone, refused when foreign, replaced when left over, and never
+dropped into a user's objects."""
+
+from dataclasses import replace
 
 import pytest
+from cli_util import assert_usage_error, run_cli
 from dbutil import sandbox_exists
 
 from advisor.bench.runner import run_benchmark
@@ -55,3 +59,107 @@ def test_the_sandbox_is_marked_as_ours(target: Target) -> None:
             (SANDBOX_SCHEMA,),
         ).fetchone()
         assert row is not None and row[0] == SANDBOX_MARK
+
+
+LEFTOVER = f"{SANDBOX_SCHEMA}.standard_rows"
+
+
+def _leave_a_sandbox(target: Target) -> None:
+    """What a killed run leaves: the marked schema with a table in it."""
+    with target.connect(autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {SANDBOX_SCHEMA}")
+        conn.execute(f"COMMENT ON SCHEMA {SANDBOX_SCHEMA} IS '{SANDBOX_MARK}'")
+        conn.execute(f"CREATE TABLE {LEFTOVER} (id int PRIMARY KEY, note text)")
+
+
+def _exists(target: Target, query: str) -> bool:
+    with target.connect(autocommit=True) as conn:
+        row = conn.execute(query).fetchone()
+    return row is not None and row[0] is not None
+
+
+USER_DEPENDENTS = [
+    (
+        f"CREATE VIEW public.uv AS SELECT id FROM {LEFTOVER}",
+        "SELECT to_regclass('public.uv')",
+        "DROP VIEW public.uv",
+        "view public.uv",
+    ),
+    (
+        f"CREATE TABLE public.orders (item int REFERENCES {LEFTOVER})",
+        "SELECT oid FROM pg_constraint WHERE conname = 'orders_item_fkey'",
+        "DROP TABLE public.orders",
+        "table constraint orders_item_fkey on public.orders",
+    ),
+    (
+        f"CREATE FUNCTION public.uf() RETURNS bigint BEGIN ATOMIC SELECT count(*) FROM {LEFTOVER}; END",
+        "SELECT to_regprocedure('public.uf()')",
+        "DROP FUNCTION public.uf()",
+        "function public.uf()",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("create", "exists", "drop", "named"), USER_DEPENDENTS, ids=["view", "foreign-key", "function"]
+)
+def test_a_leftover_that_user_objects_depend_on_is_refused_and_nothing_is_dropped(
+    capsys: pytest.CaptureFixture[str],
+    target: Target,
+    dsn: str,
+    create: str,
+    exists: str,
+    drop: str,
+    named: str,
+) -> None:
+    _leave_a_sandbox(target)
+    try:
+        with target.connect(autocommit=True) as conn:
+            conn.execute(create)
+        args = ("--rows", "100", "--strategies", "driver_copy", "--no-ceiling", "--no-memory")
+        result = run_cli(capsys, "bench", *args, "--dsn", dsn)
+        assert result.code == 2, result.err
+        # One line after the server's description, the line every bench prints first.
+        assert result.err.startswith("server: "), result.err
+        after = replace(result, err=result.err.split("\n", 1)[1])
+        assert_usage_error(after, "bench", f"depend on it: {named}; drop")
+        assert "DROP SCHEMA" in result.err, "says how to proceed"
+        assert _exists(target, exists), "the user's object survived"
+        assert _exists(target, f"SELECT to_regclass('{LEFTOVER}')"), (
+            "nothing of the leftover was dropped"
+        )
+    finally:
+        with target.connect(autocommit=True) as conn:
+            conn.execute(drop)
+            conn.execute(f"DROP SCHEMA IF EXISTS {SANDBOX_SCHEMA} CASCADE")
+
+
+def test_a_user_object_made_to_depend_on_the_sandbox_during_a_run_survives_its_end(
+    target: Target,
+) -> None:
+    try:
+        with (
+            pytest.raises(InputError, match=r"depend on it: view public\.watch;"),
+            Sandbox(target) as sandbox,
+            target.connect(autocommit=True) as conn,
+        ):
+            sandbox.admin.execute(f"CREATE TABLE {sandbox.qualified('rows')} (id int)")
+            conn.execute(f"CREATE VIEW public.watch AS SELECT id FROM {sandbox.qualified('rows')}")
+        assert _exists(target, "SELECT to_regclass('public.watch')")
+    finally:
+        with target.connect(autocommit=True) as conn:
+            conn.execute("DROP VIEW IF EXISTS public.watch")
+            conn.execute(f"DROP SCHEMA IF EXISTS {SANDBOX_SCHEMA} CASCADE")
+
+
+def test_an_object_the_user_put_inside_a_leftover_is_not_dropped(target: Target) -> None:
+    _leave_a_sandbox(target)
+    try:
+        with target.connect(autocommit=True) as conn:
+            conn.execute(f"CREATE VIEW {SANDBOX_SCHEMA}.mine AS SELECT id FROM {LEFTOVER}")
+        with pytest.raises(InputError, match="holds objects pg-insert-advisor did not create"):
+            Sandbox(target).__enter__()
+        assert _exists(target, f"SELECT to_regclass('{SANDBOX_SCHEMA}.mine')")
+    finally:
+        with target.connect(autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA IF EXISTS {SANDBOX_SCHEMA} CASCADE")

@@ -51,14 +51,15 @@ def simulated_distance(target: Target, rtt_ms: float | None) -> Iterator[Target]
 
     check_rtt_ms(rtt_ms)
     with target.connect(autocommit=True) as conn:
-        info = conn.info
-        upstream = upstream_of(info.host, info.port, info.hostaddr)
-        tcp = not isinstance(upstream, str)
+        # Read while connected: `conn.info` answers from the live connection only.
+        host, port, hostaddr = conn.info.host, conn.info.port, conn.info.hostaddr
+    upstream = upstream_of(host, port, hostaddr)
+    tcp = not isinstance(upstream, str)
     with ProxyProcess(upstream, rtt_ms / 2 / 1000) as proxy:
         # Over TCP the host name stays (TLS checks and SNI use it) and hostaddr redirects.
         conninfo = make_conninfo(
             target.dsn,
-            host=info.host if tcp else "127.0.0.1",
+            host=host if tcp else "127.0.0.1",
             hostaddr="127.0.0.1" if tcp else None,
             port=str(proxy.port),
         )

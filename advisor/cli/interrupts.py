@@ -46,3 +46,9 @@ class Interrupts:
         for sig, handler in self._handlers:
             signal.signal(sig, handler)
         sys.unraisablehook = self._hook
+        if STOP.is_set():
+            # CPython remembers a KeyboardInterrupt that left an exec() of a string (as
+            # dataclasses and namedtuple build their methods), even one caught since, and
+            # `python -m advisor` then exits by SIGINT (-2) instead of with 130. Evaluating
+            # a string clears that memory.
+            exec("")
