@@ -122,7 +122,7 @@ BENCH_VALUES: dict[str, list[str]] = {
         "1..10000001",
     ],
     "--rtt-ms": ["-1", "abc", "nan", "inf", "1e9", "1001", "-inf", ""],
-    "--strategies": ["bogus", "all,bogus", "driver_copy,,nope", "ALL", "sync", "", ","],
+    "--strategies": ["bogus", "all,bogus", "driver_copy,,nope", "ALL", "synced", "", ","],
     "--data": ["bogus", "", "Standard"],
     "--seed": ["abc", "1.5", HUGE, "-" + HUGE, ""],
     "--table": ["", "   "],
@@ -146,7 +146,7 @@ BENCH_VALUES: dict[str, list[str]] = {
     ],
 }
 RECOMMEND_VALUES: dict[str, list[str | None]] = {
-    "shape": ["bogus", "", "dataframe", "objects,dicts", None],
+    "shape": ["bogus", "", "objects,dicts", None],
     "rows": ["0", "-5", "abc", "1e300", "1e13", "inf", "nan", "", HUGE, "1.5", None],
     "correctness": ["bogus", "", "3", None],
     "frequency": ["weekly", "", "daily hourly", None],
