@@ -128,6 +128,7 @@ def orm_add_all(code: Code) -> str:
     prepare = _orm_model(code)
     model = code.table.model
     shape = code.w.shape
+    code.ids_from_rows = shape in (InputShape.OBJECTS, InputShape.DICTS)
     fn = [code.signature("engine: Engine"), *prepare]
     if shape is InputShape.CSV:
         code.csv_parser()
@@ -158,6 +159,7 @@ def orm_add_all(code: Code) -> str:
 def orm_bulk_insert(code: Code) -> str:
     prepare = _orm_model(code)
     model = code.table.model
+    code.ids_from_rows = code.w.shape is InputShape.DICTS
     code.shape_helpers()
     fn = [code.signature("engine: Engine"), *prepare, *code.as_dicts()]
     fn += _upsert_statement(code, model)
@@ -200,6 +202,7 @@ def _core_table(code: Code) -> list[str]:
 def core_execute(code: Code) -> str:
     get_table = _core_table(code)
     var = code.table.variable
+    code.ids_from_rows = code.w.shape is InputShape.DICTS
     code.shape_helpers()
     fn = [code.signature("engine: Engine"), *get_table, *code.as_dicts()]
     fn += _upsert_statement(code, var)
