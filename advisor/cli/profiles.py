@@ -139,7 +139,7 @@ def list_profiles(directory: str | None) -> None:
         )
         rows.append((s.name, s.created[:10], s.recommended or "—", best, s.path.name))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    click.echo(f"profiles in {folder}")
+    click.echo(f"profiles in {folder.resolve()}")  # "profiles in profiles" read as a typo
     for r in rows:
         click.echo(
             "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=False)) + "  " + r[4]

@@ -43,6 +43,7 @@ from advisor.strategy_info import STRATEGIES, suggest
 from advisor.workload import Workload
 
 SCHEMA_VERSION = 1
+PROFILE_MODE = 0o644  # rw-r--r--: see save_profile
 SECTIONS = ("profile", "workload", "recommendation", "benchmark", "environment", "history")
 _DERIVED = frozenset(
     {
@@ -169,6 +170,9 @@ def save_profile(profile: Profile, path: str | Path, *, force: bool = False) -> 
             out.write(text)
             out.flush()
             os.fsync(out.fileno())
+        # mkstemp makes 0600; a profile holds no secret and is meant to be shared and
+        # committed, like the shipped ones: readable by all, as README.md says.
+        os.chmod(tmp, PROFILE_MODE)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -28,7 +28,9 @@ class TickBox(Checkbox):
 class CheckList(OptionList):
     """Options to pick several of, each line `[x] label`; space or enter toggles one."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("space", "toggle_highlighted", "Toggle", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_highlighted", "Toggle", show=False)
+    ]
 
     def __init__(
         self, choices: Sequence[tuple[str, str]], selected: Iterable[str], *, id: str | None = None
