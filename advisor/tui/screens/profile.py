@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -13,7 +14,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 
 from advisor.profiles.profile import Profile
 from advisor.report.card import workload_line
-from advisor.report.compare import COMPARISON_HEADERS, Comparison, compare, comparison_cells
+from advisor.report.compare import COMPARISON_HEADERS, compare, comparison_cells
 from advisor.results import BenchReport, StrategyResult
 from advisor.strategy_info import STRATEGIES, Layer
 from advisor.tui.widgets.bench_panel import TAB_KEYS, BenchPanel
@@ -68,8 +69,13 @@ def measured_line(profile: Profile) -> str | None:
         return found
     recommended = f"{rec.strategy} {_rate(profile, rec.strategy)}"
     if best is not None and best.strategy == rec.strategy:
-        return f"{recommended}: recommended, and the fastest that {fits_answers}"
+        return f"{recommended} — recommended, fastest that {fits_answers}"
     return f"{recommended} (recommended); {found}"
+
+
+def _aligned(cells: tuple[str, ...]) -> list[Text]:
+    """Figures to the right, as in the results table: rows/s saved, new, and their ratio."""
+    return [Text(v, justify="right" if 0 < i < 4 else "left") for i, v in enumerate(cells)]
 
 
 class ProfileScreen(Screen[None]):
@@ -100,7 +106,7 @@ class ProfileScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(self._head(), id="profile-head", markup=False)
+        yield Static(self._head(), id="profile-head", markup=False)  # a line each, cut to fit
         yield BenchPanel(id="panel")
         yield Footer(compact=True, show_command_palette=False)
 
@@ -115,7 +121,7 @@ class ProfileScreen(Screen[None]):
             lines.append(f"advice:   {rec.strategy} ({rec.layer} layer): {why}")
         measured = measured_line(p)
         if measured is not None:
-            lines.append(f"measured: {measured}")
+            lines.append(f"speed:    {measured}")
         followed = rec.strategy if rec else getattr(best_fitting(p), "strategy", None)
         if p.history and followed:
             trend = " → ".join(
@@ -153,30 +159,37 @@ class ProfileScreen(Screen[None]):
         if self.profile.plan is not None:
             self.query_one(BenchPanel).start(self.profile.plan)
 
-    def on_bench_panel_finished(self, message: BenchPanel.Finished) -> None:
+    async def on_bench_panel_finished(self, message: BenchPanel.Finished) -> None:
         self.new_report = message.report
         self.refresh_bindings()  # u can keep it now
         if self.profile.report is None:
             self.notify("first measurement: press u to keep it in the profile", title="Re-run done")
             return
-        self.show_comparison(message.report)
+        await self.show_comparison(message.report)
 
-    def show_comparison(self, new: BenchReport) -> None:
+    async def show_comparison(self, new: BenchReport) -> None:
         """Saved and new rows/s side by side, in a third tab."""
         comparisons = compare(self.profile.report, new)
         tabs = self.query_one("#bench-tabs", TabbedContent)
         if not self.query("#tab-compare"):
-            tabs.add_pane(
+            await tabs.add_pane(
                 TabPane(
                     "3 Saved vs new",
-                    VerticalScroll(
-                        ComparisonChart(id="compare-chart"),
+                    VerticalScroll(  # the flags first: the chart needs scrolling at 80x24
                         DataTable(id="compare-table", cursor_type="row"),
+                        ComparisonChart(id="compare-chart"),
                     ),
                     id="tab-compare",
                 )
             )
-        self.call_after_refresh(self._show_comparison, comparisons)
+        self.query_one("#compare-chart", ComparisonChart).show(comparisons)
+        table = self.query_one("#compare-table", DataTable)
+        table.clear(columns=True)
+        table.add_columns(*_aligned(COMPARISON_HEADERS))
+        for c in comparisons:
+            table.add_row(*_aligned(comparison_cells(c)))
+        tabs.active = "tab-compare"
+        self.refresh_bindings()  # 3 shows this tab from now on
         slower = [c.strategy for c in comparisons if c.slower]
         self.notify(
             f"more than 10% slower: {', '.join(slower)}"
@@ -185,16 +198,6 @@ class ProfileScreen(Screen[None]):
             title="Saved vs new",
             severity="warning" if slower else "information",
         )
-
-    def _show_comparison(self, comparisons: list[Comparison]) -> None:
-        self.query_one("#compare-chart", ComparisonChart).show(comparisons)
-        table = self.query_one("#compare-table", DataTable)
-        table.clear(columns=True)
-        table.add_columns(*COMPARISON_HEADERS)
-        for c in comparisons:
-            table.add_row(*comparison_cells(c))
-        self.query_one("#bench-tabs", TabbedContent).active = "tab-compare"
-        self.refresh_bindings()  # 3 shows this tab from now on
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(BenchPanel).show_tab(tab)
