@@ -61,9 +61,9 @@ class SaveDialog(ModalScreen[Path | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, suggested: Path, title: str, suffix: str) -> None:
+    def __init__(self, suggested: Path, title: str, suffix: str, verb: str = "Save") -> None:
         super().__init__()
-        self.suggested, self.title_text, self.suffix = suggested, title, suffix
+        self.suggested, self.title_text, self.suffix, self.verb = suggested, title, suffix, verb
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -71,7 +71,7 @@ class SaveDialog(ModalScreen[Path | None]):
             yield Input(str(self.suggested), id="path")
             yield Static("", id="save-error", classes="error-text")
             with Horizontal(classes="buttons"):
-                yield Button("Save", variant="primary", id="save")
+                yield Button(self.verb, variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -137,7 +137,8 @@ class ProfilePicker(ModalScreen[Path | None]):
                     continue
                 measured = measured_line(load_file(s.path)) or "not measured"
                 options.append(Option(f"{s.name}  ·  {measured}", id=str(s.path)))
-            yield OptionList(*options, id="profiles")
+            if options:
+                yield OptionList(*options, id="profiles")
             yield Button("Cancel", id="cancel")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -97,7 +97,9 @@ class RecommendationScreen(Screen[None]):
             self.notify(f"wrote {path}", title="Snippet written")
 
         suggested = Path(f"insert_{self.recommendation.strategy}.py")
-        self.app.push_screen(SaveDialog(suggested, "Write the snippet to a file", ".py"), chosen)
+        self.app.push_screen(
+            SaveDialog(suggested, "Write the snippet to a file", ".py", "Write"), chosen
+        )
 
     def action_benchmark(self) -> None:
         from advisor.advice.plan import plan_for
