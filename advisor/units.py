@@ -30,6 +30,11 @@ def parse_count(text: str | int, what: str = "rows", maximum: int | None = None)
     return int(value)
 
 
+def counted(n: int, noun: str) -> str:
+    """`1 run`, `3 runs`: a count and its noun, singular for one."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def format_count(n: float) -> str:
     """Compact human count: 950, 12.3k, 1.6M."""
     for size, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):

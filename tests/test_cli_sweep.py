@@ -85,7 +85,7 @@ def test_a_sweep_prints_tables_crossovers_and_two_log_charts(
     )
     assert result.code == 0, result.err
     out = result.out
-    assert out.startswith("sweep over 2 volumes (100, 300 rows), 1 runs each, standard data")
+    assert out.startswith("sweep over 2 volumes (100, 300 rows), 1 run each, standard data")
     assert "round trip to the server:" in out and "round trip to the server:" in result.err
     assert out.count("100 rows") >= 2 and "300 rows" in out
     assert "rows/s, median against rows per run (both axes log)" in out

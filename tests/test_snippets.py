@@ -68,20 +68,18 @@ def engine(conninfo: str) -> Iterator[sa.Engine]:
     engine.dispose()
 
 
-def _expected(workload: Workload, suffix: str) -> list[tuple[Any, ...]]:
-    """Standard rows (renamed by `suffix`), without the id when the database makes it."""
-    rows = [(r[0], r[1] + suffix, *r[2:]) for r in StandardData(seed=7).rows(0, ROWS)]
-    return [r[1:] for r in rows] if workload.returning else rows
+def _expected(suffix: str) -> list[tuple[Any, ...]]:
+    """Standard rows (renamed by `suffix`) without their id: the database numbers them."""
+    return [(r[1] + suffix, *r[2:]) for r in StandardData(seed=7).rows(0, ROWS)]
 
 
-def _columns(workload: Workload) -> tuple[str, ...]:
-    names = STANDARD.insert_names
-    return names[1:] if workload.returning else names
+def _columns() -> tuple[str, ...]:
+    return STANDARD.insert_names[1:]
 
 
 def _input(workload: Workload, rows: list[tuple[Any, ...]], ns: dict[str, Any], tmp: Path) -> Any:
     """The rows in the workload's shape, as the user's code would hold them."""
-    names = _columns(workload)
+    names = _columns()
     dicts = [dict(zip(names, row, strict=True)) for row in rows]
     if workload.shape is InputShape.TUPLES:
         return rows
@@ -107,9 +105,9 @@ def _csv_field(value: Any) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
-def _stored(conninfo: str, workload: Workload) -> tuple[list[tuple[Any, ...]], list[int]]:
+def _stored(conninfo: str) -> tuple[list[tuple[Any, ...]], list[int]]:
     with _connect(conninfo) as conn:
-        cols = ", ".join(_columns(workload))
+        cols = ", ".join(_columns())
         rows = conn.execute(f"SELECT {cols}, id FROM {TABLE} ORDER BY id").fetchall()
     return [tuple(r[:-1]) for r in rows], [r[-1] for r in rows]
 
@@ -126,14 +124,14 @@ def test_snippet_inserts_the_rows(
     passes = ("", " II") if workload.upsert else ("",)  # an upsert runs twice: then it updates
     returned: list[list[int]] = []
     for suffix in passes:
-        rows = _expected(workload, suffix)
+        rows = _expected(suffix)
         data = _input(workload, rows, ns, tmp_path)
         if STRATEGIES[strategy].layer is Layer.DRIVER:
             with _connect(conninfo) as conn:
                 result = function(conn, data)
         else:
             result = function(engine, data)
-        stored, ids = _stored(conninfo, workload)
+        stored, ids = _stored(conninfo)
         assert sorted(stored, key=repr) == sorted(rows, key=repr)
         if workload.returning:
             assert sorted(result) == ids
@@ -142,3 +140,37 @@ def test_snippet_inserts_the_rows(
             assert result is None
     if workload.upsert and workload.returning:
         assert returned[0] == returned[1]  # the second pass updated the same rows
+
+
+DICT_STRATEGIES = [sid for sid in BUILDERS if usable(sid, workload("dicts", False, False, ROWS))]
+
+
+@pytest.mark.parametrize("strategy", DICT_STRATEGIES)
+def test_standard_snippet_takes_dicts_without_ids_and_the_identity_advances(
+    strategy: str, conninfo: str, engine: sa.Engine, tmp_path: Path
+) -> None:
+    """Dicts from an API carry no id: the database numbers them, so a second batch and a
+    plain INSERT afterwards get fresh ids instead of colliding."""
+    with _connect(conninfo) as conn:
+        conn.execute(f"TRUNCATE {TABLE} RESTART IDENTITY")
+        conn.commit()
+    code = snippet(strategy, workload("dicts", False, False, ROWS))
+    assert "id is numbered by the database" in code, "the snippet says who makes the ids"
+    insert_rows = import_snippet(code, tmp_path)["insert_rows"]
+    data = StandardData(seed=7)
+    for start in (0, ROWS):  # two batches of different rows, as an API hands them out
+        rows = [dict(zip(STANDARD.insert_names, r, strict=True)) for r in data.rows(start, ROWS)]
+        for row in rows:
+            del row["id"]
+        if STRATEGIES[strategy].layer is Layer.DRIVER:
+            with _connect(conninfo) as conn:
+                insert_rows(conn, rows)
+        else:
+            insert_rows(engine, rows)
+    with _connect(conninfo) as conn:
+        conn.execute(
+            f"INSERT INTO {TABLE} (name, email, active, created_at)"
+            " VALUES ('later', 'later@example.com', true, now())"
+        )
+        ids = [r[0] for r in conn.execute(f"SELECT id FROM {TABLE} ORDER BY id")]
+    assert ids == list(range(1, 2 * ROWS + 2))

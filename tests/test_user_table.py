@@ -176,7 +176,7 @@ def test_bench_table_prints_the_notes_and_exports_them(
     )
     assert result.code == 0, result.err
     lines = result.out.splitlines()
-    assert lines[0].startswith("300 rows × 1 runs, shop.orders, on PostgreSQL")
+    assert lines[0].startswith("300 rows × 1 run, shop.orders, on PostgreSQL")
     assert lines[1].startswith("note: an empty clone of shop.orders in the sandbox")
     rows = [line.split() for line in lines if line.startswith(("orm_", "driver_"))]
     assert {cells[0] for cells in rows} == {"orm_bulk_insert", "driver_copy_binary"}

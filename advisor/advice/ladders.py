@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from advisor.advice.properties import usable
+from advisor.advice.properties import soft, usable
 from advisor.strategy_info import STRATEGIES, Group, Layer
 from advisor.workload import InputShape, Workload
 
@@ -86,8 +86,21 @@ def worth(before_s: float, after_s: float, min_s: float, min_share: float) -> bo
 
 def candidate(sid: str, w: Workload) -> bool:
     """Whether a recommendation may pick `sid`: usable, and of the workload's family (async
-    inside an event loop; never psycopg2, whose paths are shown as alternatives only)."""
+    inside an event loop; a DataFrame path only for a DataFrame, which has no async form;
+    never psycopg2, whose paths are shown as alternatives only)."""
     info = STRATEGIES[sid]
     if not usable(sid, w) or info.group is Group.PSYCOPG2:
         return False
-    return (info.group is Group.ASYNC) == w.asyncio or info.layer is Layer.DATAFRAME
+    if info.layer is Layer.DATAFRAME:
+        return w.shape is InputShape.DATAFRAME
+    return (info.group is Group.ASYNC) == w.asyncio
+
+
+def fits(sid: str, w: Workload) -> bool:
+    """Whether the answers allow `sid` as the rules read them: a candidate that keeps what
+    correctness demands (high: the unit of work, unless ON CONFLICT needs the bulk path;
+    binary COPY's exact types only when correctness is low)."""
+    if not candidate(sid, w):
+        return False
+    given_up = soft(sid, w).keys()
+    return not ("exact_types" in given_up or ("bypasses_uow" in given_up and not w.upsert))

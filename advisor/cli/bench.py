@@ -404,8 +404,9 @@ class BenchProgress:
                 transient=True,
             )
             self._progress.start()
-            self._overall = self._progress.add_task("runs", total=None)
-            self._rows = self._progress.add_task("rows", total=None)
+            # Hidden until their totals are known: before that a bar reads "0/? 0:00:00".
+            self._overall = self._progress.add_task("runs", total=None, visible=False)
+            self._rows = self._progress.add_task("rows", total=None, visible=False)
         return self
 
     def handle(self, event: SweepEvent) -> None:
@@ -413,16 +414,22 @@ class BenchProgress:
             from advisor.report.bench import network_line
 
             self._announced = True  # a sweep shows every point's round trip with the results
-            for line in self._preface:
-                click.echo(line, err=True)
-            click.echo(f"server: {event.environment.target_description}", err=True)
-            click.echo(network_line(event.plan, [event.environment]), err=True)
+            lines = [
+                *self._preface,
+                f"server: {event.environment.target_description}",
+                network_line(event.plan, [event.environment]),
+            ]
+            for line in lines:
+                if self._progress is None:
+                    click.echo(line, err=True)
+                else:  # above the live bars: written past them, it would be drawn over
+                    self._progress.console.print(line, markup=False, highlight=False)
         if self._progress is None:
             return
         if isinstance(event, PointStarted):
             self._point = f"{format_count(event.rows)} rows ({event.index}/{event.points}) "
         elif isinstance(event, BenchStarted):
-            self._progress.update(self._overall, total=event.steps, completed=0)
+            self._progress.update(self._overall, total=event.steps, completed=0, visible=True)
         elif isinstance(event, Progress):
             phase = PHASE_LABELS[event.phase]
             self._progress.update(
@@ -431,7 +438,11 @@ class BenchProgress:
                 completed=event.step,
             )
             self._progress.update(
-                self._rows, description="  rows", total=event.rows_total, completed=event.rows_done
+                self._rows,
+                description="  rows",
+                total=event.rows_total,
+                completed=event.rows_done,
+                visible=True,
             )
         elif isinstance(event, RunFinished):
             self._progress.update(self._overall, completed=event.step)

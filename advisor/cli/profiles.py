@@ -117,7 +117,8 @@ def print_comparison(comparisons: Sequence[Comparison], *, chart: bool) -> None:
 @click.command("profiles")
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
 def list_profiles(directory: str | None) -> None:
-    """List saved decision profiles: name, date, recommendation, best measured rows/s.
+    """List saved decision profiles: name, date, recommendation, the fastest measured
+    strategy that fits the answers.
 
     DIRECTORY defaults to ./profiles when it exists, else the user's data directory.
     """
@@ -131,7 +132,7 @@ def list_profiles(directory: str | None) -> None:
     if not found:
         click.echo(f"no profiles in {folder}")
         return
-    rows = [("name", "created", "recommended", "best measured", "file")]
+    rows = [("name", "created", "recommended", "best that fits", "file")]
     for s in found:
         if s.error:
             rows.append((s.path.stem, "—", "—", f"INVALID: {s.error}", s.path.name))
@@ -143,7 +144,7 @@ def list_profiles(directory: str | None) -> None:
         )
         rows.append((s.name, s.created[:10], s.recommended or "—", best, s.path.name))
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    click.echo(f"profiles in {folder}")
+    click.echo(f"profiles in {folder.resolve()}")  # "profiles in profiles" read as a typo
     for r in rows:
         click.echo(
             "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=False)) + "  " + r[4]

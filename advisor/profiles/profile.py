@@ -44,6 +44,7 @@ from advisor.userfile import read_text
 from advisor.workload import Workload
 
 SCHEMA_VERSION = 1
+PROFILE_MODE = 0o644  # rw-r--r--: see save_profile
 SECTIONS = ("profile", "workload", "recommendation", "benchmark", "environment", "history")
 # Figures a profile shows but recomputes from the runs when it is read.
 _DERIVED = frozenset({*DERIVED_STATS, "verified", "x_vs_slowest", "pct_of_ceiling", "at_ceiling"})
@@ -97,8 +98,14 @@ class Profile:
         self.history.append(HistoryEntry.of(report))
 
     def best(self) -> StrategyResult | None:
-        verified = [r for r in self.report.results if r.verified] if self.report else []
-        return max(verified, key=lambda r: r.rows_per_s, default=None)
+        """The fastest verified result among the strategies the answers allow (all of them
+        when the profile has no answers): binary COPY is no "best" for a web app."""
+        from advisor.advice.ladders import fits
+
+        results = self.report.results if self.report else []
+        w = self.workload
+        allowed = [r for r in results if r.verified and (w is None or fits(r.strategy, w))]
+        return max(allowed, key=lambda r: r.rows_per_s, default=None)
 
 
 # --- writing -------------------------------------------------------------------------------
@@ -160,6 +167,9 @@ def save_profile(profile: Profile, path: str | Path, *, force: bool = False) -> 
             out.write(text)
             out.flush()
             os.fsync(out.fileno())
+        # mkstemp makes 0600; a profile holds no secret and is meant to be shared and
+        # committed, like the shipped ones: readable by all, as README.md says.
+        os.chmod(tmp, PROFILE_MODE)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

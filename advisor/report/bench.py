@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from advisor.results import RTT_TRIES, BenchPlan, BenchReport, Environment, StrategyResult
-from advisor.units import format_count, format_rate, format_seconds
+from advisor.units import counted, format_count, format_rate, format_seconds
 
 HEADERS = (
     "strategy",
@@ -76,7 +76,7 @@ def summary_line(report: BenchReport) -> str:
     warm = f" (+{plan.warmup} warmup)" if plan.warmup else ""
     data = plan.table or f"{plan.data} data"
     where = report.environment.target_description
-    return f"{plan.rows:,} rows × {plan.repeat} runs{warm}, {data}, on {where}"
+    return f"{counted(plan.rows, 'row')} × {counted(plan.repeat, 'run')}{warm}, {data}, on {where}"
 
 
 def _ms_span(values: list[float]) -> str:

@@ -15,7 +15,7 @@ from advisor.report.bench import (
     verified_cell,
 )
 from advisor.results import BenchReport, StrategyResult, SweepReport
-from advisor.units import format_count, format_seconds
+from advisor.units import counted, format_count, format_seconds
 
 CEILING_ROW = "server ceiling"
 
@@ -27,7 +27,8 @@ def summary_line(sweep: SweepReport) -> str:
     volumes = ", ".join(format_count(v) for v in sweep.volumes)
     data = plan.table or f"{plan.data} data"
     return (
-        f"sweep over {len(sweep.volumes)} volumes ({volumes} rows), {plan.repeat} runs{warm} "
+        f"sweep over {len(sweep.volumes)} volumes ({volumes} rows), "
+        f"{counted(plan.repeat, 'run')}{warm} "
         f"each, {data}, on {first.environment.target_description}"
     )
 

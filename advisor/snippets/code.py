@@ -74,10 +74,13 @@ class Code:
     table: SnippetTable
     imports: dict[str, set[str]] = field(default_factory=dict)  # module -> names ("" = import)
     blocks: list[str] = field(default_factory=list)
+    # SQLAlchemy writes every key a dict (or attribute an object) has: an id the rows carry
+    # reaches the standard table. Set by the builders where it does; the header says which.
+    ids_from_rows: bool = False
 
     @property
     def columns(self) -> tuple[Column, ...]:
-        return self.table.insert_columns(self.w.returning)
+        return self.table.columns
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -118,6 +121,7 @@ class Code:
             return [
                 "# The standard table, as this snippet expects it:",
                 *(f"#   {line}" for line in TABLE_DDL.splitlines()),
+                *self.standard_ids(),
             ]
         # Like the standard table's DDL: what the code writes, even where it never names
         # the columns (a reflected ORM class fed objects).
@@ -139,6 +143,26 @@ class Code:
                 f"one (ALTER TABLE {table.name} ADD UNIQUE (...)), then ask again."
             )
         return lines
+
+    def standard_ids(self) -> list[str]:
+        """Who numbers the standard table's rows, and what rows with ids of their own need."""
+        if self.ids_from_rows:
+            who = (
+                "id is numbered by the database (identity) unless a row carries one: "
+                "SQLAlchemy writes the id a row has. After rows with ids of their own, "
+                "move the identity past them (or its next id collides):"
+            )
+        else:
+            who = (
+                "id is numbered by the database (identity): the code writes no id, so rows "
+                "need none and an id they carry is ignored. To keep ids of your own, write "
+                "id too, then move the identity past them (or its next id collides):"
+            )
+        return [
+            *comment(who),
+            f"#   SELECT setval(pg_get_serial_sequence('{TABLE}', 'id'), max(id))",
+            f"#   FROM {TABLE};",
+        ]
 
     def render(self, function: list[str]) -> str:
         order = sorted(self.imports, key=lambda m: (bool(self.imports[m]), m))  # as isort

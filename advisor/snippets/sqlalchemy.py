@@ -126,9 +126,11 @@ def _returning_statement(code: Code, columns: list[str], indent: str) -> str:
 
 def _objects(code: Code) -> list[str]:
     """The function's first lines: the mapped class, and `objs` built from the rows."""
-    fn = [code.signature("engine: Engine"), *_orm_model(code)]
-    model = code.table.model
     shape = code.w.shape
+    code.ids_from_rows = shape in (InputShape.OBJECTS, InputShape.DICTS)
+    prepare = _orm_model(code)  # first: the signature names the mapped class once it exists
+    fn = [code.signature("engine: Engine"), *prepare]
+    model = code.table.model
     if shape is InputShape.CSV:
         code.csv_parser()
         fn += [
@@ -172,6 +174,7 @@ def orm_bulk_save_objects(code: Code) -> str:
 def orm_bulk_insert(code: Code) -> str:
     prepare = _orm_model(code)
     model = code.table.model
+    code.ids_from_rows = code.w.shape is InputShape.DICTS
     code.shape_helpers()
     fn = [code.signature("engine: Engine"), *prepare, *code.as_dicts()]
     fn += _upsert_statement(code, model)
@@ -214,6 +217,7 @@ def _core_table(code: Code) -> list[str]:
 def core_execute(code: Code) -> str:
     get_table = _core_table(code)
     var = code.table.variable
+    code.ids_from_rows = code.w.shape is InputShape.DICTS
     code.shape_helpers()
     fn = [code.signature("engine: Engine"), *get_table, *code.as_dicts()]
     fn += _upsert_statement(code, var)

@@ -28,7 +28,7 @@ class SnippetTable:
     """What a snippet must know of the table it writes to."""
 
     name: str  # qualified, as SQL (and --table) write it: shop.orders, "Sales"."LineItems"
-    columns: tuple[Column, ...]  # the columns the code may write, in table order
+    columns: tuple[Column, ...]  # the columns the code writes, in table order
     returned: tuple[Column, ...]  # what the database fills in: RETURNING brings it back
     key: Key | None  # the ON CONFLICT target; None when the table has none
     sql: Mapping[str, str]  # a column name as SQL must write it (quoted when needed)
@@ -36,16 +36,14 @@ class SnippetTable:
     variable: str  # the Core Table's Python name
     reflection: Reflection | None = None  # None: the built-in table, spelled out in the code
 
-    def insert_columns(self, returning: bool) -> tuple[Column, ...]:
-        """The columns the code writes: when ids come back, the database makes them."""
-        return tuple(c for c in self.columns if not (returning and c in self.returned))
-
 
 # The standard table as the snippets define it: with an identity key (RETURNING brings it back)
-# and a unique email (the ON CONFLICT target).
+# and a unique email (the ON CONFLICT target). The code never writes the id: rows from an API
+# or a form carry none, and ids written by hand would leave the identity behind, so that the
+# next row it numbers collides.
 STANDARD_TABLE = SnippetTable(
     name=STANDARD.name,
-    columns=STANDARD.columns,
+    columns=STANDARD.columns[1:],
     returned=STANDARD.columns[:1],
     key=Key(f"{STANDARD.name}_email_key", ("email",), "unique constraint"),
     sql={c.name: c.name for c in STANDARD.columns},

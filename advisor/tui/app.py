@@ -20,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from advisor.tui.dialogs import HelpScreen
+from advisor.tui.keys import described_keys
 from advisor.tui.screens.questionnaire import QuestionnaireScreen
 
 if TYPE_CHECKING:
@@ -37,12 +38,16 @@ class AdvisorApp(App[None]):
     SUB_TITLE = "how should Python insert your rows?"
     CSS_PATH = "app.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
     def __init__(self, *, dsn: str | None = None, profile_path: str | None = None) -> None:
-        super().__init__()
+        # The app draws with the terminal's own colours (ANSI themes). Saying so up front also
+        # makes Textual honour NO_COLOR by dropping colours and keeping bold, reverse and
+        # underline; otherwise it greys colours out, and the terminal's default colours then
+        # turn black on black.
+        super().__init__(ansi_color=True)
         self.dsn = dsn
         self.profile_path = profile_path
         self._target: Target | None = None
@@ -116,15 +121,16 @@ class AdvisorApp(App[None]):
         os._exit(128 + signal.SIGHUP)
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """The palette lists the current screen's actions next to the built-in ones."""
+        """The palette lists what the current screen can do now, with its key, and Help,
+        next to Textual's own commands."""
         yield from super().get_system_commands(screen)
-        for binding in getattr(screen, "BINDINGS", []):
-            if isinstance(binding, Binding) and binding.description:
-                action = binding.action
+        yield SystemCommand("Help", "what this screen is for, and its keys (?)", self.action_help)
+        for key in described_keys(self, screen, available=True):
+            if key.node is screen:
                 yield SystemCommand(
-                    binding.description,
-                    f"key: {binding.key}",
-                    lambda a=action: screen.run_action(a),
+                    key.description,
+                    f"key: {key.key}",
+                    lambda a=key.action: screen.run_action(a),
                 )
 
     def on_unmount(self) -> None:

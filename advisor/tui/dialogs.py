@@ -57,21 +57,21 @@ class ConfirmDialog(ModalScreen[bool]):
 
 
 class SaveDialog(ModalScreen[Path | None]):
-    """Ask where to save a profile; an existing file is replaced only after a yes."""
+    """Ask where to write a file; an existing file is replaced only after a yes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, suggested: Path) -> None:
+    def __init__(self, suggested: Path, title: str, suffix: str, verb: str = "Save") -> None:
         super().__init__()
-        self.suggested = suggested
+        self.suggested, self.title_text, self.suffix, self.verb = suggested, title, suffix, verb
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label("Save the decision as a profile", classes="dialog-title")
+            yield Label(self.title_text, classes="dialog-title")
             yield Input(str(self.suggested), id="path")
             yield Static("", id="save-error", classes="error-text")
             with Horizontal(classes="buttons"):
-                yield Button("Save", variant="primary", id="save")
+                yield Button(self.verb, variant="primary", id="save")
                 yield Button("Cancel", id="cancel")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -87,8 +87,8 @@ class SaveDialog(ModalScreen[Path | None]):
         text = self.query_one("#path", Input).value.strip()
         path = Path(text).expanduser()
         problem = (
-            "give a file name ending in .toml"
-            if not text.endswith(".toml")
+            f"give a file name ending in {self.suffix}"
+            if not text.endswith(self.suffix) or text == self.suffix
             else f"directory {str(path.parent)!r} does not exist"
             if not path.parent.is_dir()
             else ""
@@ -117,12 +117,13 @@ class ProfilePicker(ModalScreen[Path | None]):
         self.directory = directory
 
     def compose(self) -> ComposeResult:
-        from advisor.profiles.profile import scan
-        from advisor.units import format_rate
+        from advisor.profiles.profile import load_file, scan
+        from advisor.tui.screens.profile import measured_line
 
         found = scan(self.directory) if self.directory.is_dir() else []
         with Vertical(classes="dialog wide"):
-            yield Label(f"Open a profile from {self.directory}", classes="dialog-title")
+            # Absolute: "profiles" alone reads as a word, not as the folder it is.
+            yield Label(f"Open a profile from {self.directory.resolve()}", classes="dialog-title")
             if not found:
                 yield Static("No profiles here yet: save one from a recommendation.")
             options = []
@@ -134,15 +135,10 @@ class ProfilePicker(ModalScreen[Path | None]):
                         )
                     )
                     continue
-                best = (
-                    f"{s.best_strategy} {format_rate(s.best_rows_per_s)}"
-                    if s.best_strategy
-                    else "not measured"
-                )
-                options.append(
-                    Option(f"{s.name}  ·  {s.recommended or '—'}  ·  {best}", id=str(s.path))
-                )
-            yield OptionList(*options, id="profiles")
+                measured = measured_line(load_file(s.path)) or "not measured"
+                options.append(Option(f"{s.name}  ·  {measured}", id=str(s.path)))
+            if options:
+                yield OptionList(*options, id="profiles")
             yield Button("Cancel", id="cancel")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -162,15 +158,16 @@ class HelpScreen(ModalScreen[None]):
         self.about = screen
 
     def compose(self) -> ComposeResult:
+        from advisor.tui.keys import described_keys
+
         text = getattr(self.about, "HELP", "") or "pg-insert-advisor"
-        # The screen's own actions and the app's, not every focused widget's keys.
-        bindings = [*self.about.BINDINGS, *self.app.BINDINGS]
+        # The screen's own actions and the app's, not every focused widget's keys; all of
+        # them, also those the screen does not offer at this moment.
         keys = [
-            f"| `{b.key_display or b.key}` | {b.description} |"
-            for b in bindings
-            if isinstance(b, Binding) and b.description
+            f"| `{k.key}` | {k.description} |"
+            for k in described_keys(self.app, self.about, available=False)
         ]
-        body = text + "\n\n| key | action |\n|---|---|\n" + "\n".join(dict.fromkeys(keys))
+        body = text + "\n\n| key | action |\n|---|---|\n" + "\n".join(keys)
         body += "\n\n`ctrl+p` opens the command palette; `ctrl+q` quits from anywhere."
         with VerticalScroll(classes="dialog wide"):
             yield Markdown(body)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -9,14 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, SelectionList, Static
-from textual.widgets.selection_list import Selection
+from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from advisor.advice.recommendation import Recommendation
 from advisor.errors import InputError
 from advisor.results import BenchPlan
-from advisor.strategy_info import STRATEGIES
-from advisor.tui.widgets.bench_panel import BenchPanel
+from advisor.strategy_info import ALL_IDS, STRATEGIES
+from advisor.tui.widgets.bench_panel import TAB_KEYS, BenchPanel
+from advisor.tui.widgets.checks import CheckList
 from advisor.tui.widgets.validators import Raises
 from advisor.units import parse_count
 
@@ -38,14 +39,18 @@ class BenchmarkScreen(Screen[None]):
         "alternatives are preselected), the rows per run and the repeats, then **r** runs "
         "them on a real PostgreSQL: the embedded one unless a DSN was given. Each strategy "
         "gets its native input built while the clock is paused; every run is verified "
-        "(row count and content checksum); the table shows medians with min–max. **Esc** "
-        "cancels a run: it stops after the current batch and the sandbox schema is dropped."
+        "(row count and content checksum); the table shows medians with min–max, and on a "
+        "narrow terminal leaves out the layer, the spread and memory first (never "
+        "`verified`). **1** and **2** show the chart and the results. **Esc** cancels a run: "
+        "it stops after the current batch and the sandbox schema is dropped."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "run", "Run"),
-        Binding("escape", "cancel_or_back", "Cancel / back"),
         Binding("e", "edit", "Edit plan"),
         Binding("s", "save", "Save profile"),
+        Binding("escape", "cancel", "Cancel run"),
+        Binding("escape", "back", "Back"),
+        *TAB_KEYS,
     ]
 
     def __init__(self, plan: BenchPlan, recommendation: Recommendation | None = None) -> None:
@@ -57,11 +62,9 @@ class BenchmarkScreen(Screen[None]):
         target = cast("AdvisorApp", self.app).target_label()
         yield Header()
         with Horizontal(id="plan"):
-            yield SelectionList[str](
-                *(
-                    Selection(f"{sid:<22} {info.layer}", sid, sid in self.plan.strategies)
-                    for sid, info in STRATEGIES.items()
-                ),
+            yield CheckList(
+                [(sid, f"{sid:<22} {info.layer}") for sid, info in STRATEGIES.items()],
+                self.plan.strategies,
                 id="strategies",
             )
             with Vertical(id="plan-options"):
@@ -81,31 +84,49 @@ class BenchmarkScreen(Screen[None]):
                 yield Static(f"target: {target}", id="target", markup=False)
                 yield Button("Run ▸", variant="primary", id="run", compact=True)
         yield BenchPanel(id="panel")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#panel").display = False
         self.query_one("#strategies").focus()
 
     def _plan(self) -> BenchPlan:
-        chosen = self.query_one("#strategies", SelectionList).selected
+        chosen = self.query_one("#strategies", CheckList).selected
         if not chosen:
             raise InputError("choose at least one strategy")
         try:
             repeat = int(self.query_one("#repeat", Input).value)
         except ValueError:  # also a number too long to convert
             raise InputError("timed runs must be a whole number of at least 1") from None
-        plan = BenchPlan(
+        # The rest of the plan (semantics, distance, table, the recommended strategy) is the
+        # workload's, as the card made it.
+        plan = replace(
+            self.plan,
             rows=parse_count(self.query_one("#rows", Input).value, what="rows"),
             repeat=repeat,
-            warmup=self.plan.warmup,
-            data=self.plan.data,
-            table=self.plan.table,
-            seed=self.plan.seed,
+            strategies=[sid for sid in ALL_IDS if sid in chosen],
         )
-        plan.strategies = [sid for sid in plan.strategies if sid in chosen]
         plan.check()
         return plan
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer only what can be done now: the footer and the palette follow this."""
+        panels = self.query(BenchPanel)
+        if not panels:  # still mounting
+            return True
+        panel = panels.first()
+        running = panel.running
+        if action in ("run", "back"):
+            return not running
+        if action == "edit":
+            return not running and not self.query_one("#plan").display
+        if action == "save":
+            return not running and panel.finished is not None
+        if action == "cancel":
+            return running
+        if action == "show_tab":
+            return bool(panel.display)
+        return True
 
     def action_run(self) -> None:
         panel = self.query_one(BenchPanel)
@@ -120,10 +141,15 @@ class BenchmarkScreen(Screen[None]):
         self.query_one("#plan").display = False
         panel.display = True
         panel.start(self.plan)
+        # Out of the hidden plan, so that no input takes the keys: the tabs take the arrows.
+        panel.query_one("#bench-tabs Tabs").focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "run":
             self.action_run()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_run()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         result = event.validation_result
@@ -131,18 +157,22 @@ class BenchmarkScreen(Screen[None]):
         self.query_one("#plan-error", Static).update(message)
 
     def action_edit(self) -> None:
-        if not self.query_one(BenchPanel).running:
-            self.query_one("#plan").display = True
-            self.query_one("#strategies").focus()
+        self.query_one("#plan").display = True
+        self.query_one("#strategies").focus()
+        self.refresh_bindings()
 
-    def action_cancel_or_back(self) -> None:
-        panel = self.query_one(BenchPanel)
-        if panel.running:
-            panel.cancel()
-        elif not self.query_one("#plan").display:
-            self.action_edit()
-        else:
+    def action_cancel(self) -> None:
+        self.query_one(BenchPanel).cancel()
+
+    def action_back(self) -> None:
+        """Back to the plan from the results, and from the plan to the advice."""
+        if self.query_one("#plan").display:
             self.app.pop_screen()
+        else:
+            self.action_edit()
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(BenchPanel).show_tab(tab)
 
     def on_bench_panel_finished(self, message: BenchPanel.Finished) -> None:
         self.notify(
@@ -156,6 +186,7 @@ class BenchmarkScreen(Screen[None]):
     def on_bench_panel_stopped(self, message: BenchPanel.Stopped) -> None:
         self.query_one("#plan").display = True  # the panel told the user why; try again
         self._refresh_target()
+        self.refresh_bindings()
 
     def _refresh_target(self) -> None:
         target = cast("AdvisorApp", self.app).target_label()
@@ -166,9 +197,8 @@ class BenchmarkScreen(Screen[None]):
         from advisor.tui.dialogs import SaveDialog
         from advisor.tui.widgets.saving import save_with_feedback
 
-        report = self.query_one(BenchPanel).report
-        if report is None or self.query_one(BenchPanel).running:
-            self.notify("run the benchmark first", severity="warning")
+        report = self.query_one(BenchPanel).finished
+        if report is None:
             return
         rec = self.recommendation
 
@@ -183,4 +213,7 @@ class BenchmarkScreen(Screen[None]):
         folder = default_directory()
         folder.mkdir(parents=True, exist_ok=True)
         name = f"{rec.workload.shape}-{rec.strategy}" if rec else "benchmark"
-        self.app.push_screen(SaveDialog(folder / f"{name}.toml"), chosen)
+        self.app.push_screen(
+            SaveDialog(folder / f"{name}.toml", "Save the measurement as a profile", ".toml"),
+            chosen,
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -12,25 +13,64 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
 from advisor.profiles.profile import Profile
+from advisor.report.card import workload_line
 from advisor.report.compare import COMPARISON_HEADERS, compare, comparison_cells
 from advisor.results import BenchReport
-from advisor.tui.widgets.bench_panel import BenchPanel
+from advisor.tui.widgets.bench_panel import TAB_KEYS, BenchPanel
 from advisor.tui.widgets.charts import ComparisonChart
-from advisor.units import format_rate
+from advisor.units import format_count, format_rate
+
+
+def _rate(profile: Profile, strategy: str) -> str:
+    found = [r for r in profile.report.results if r.strategy == strategy] if profile.report else []
+    if not found:
+        return "not measured"
+    return format_rate(found[0].rows_per_s) if found[0].verified else "NOT verified"
+
+
+def measured_line(profile: Profile) -> str | None:
+    """The recommended strategy's measured rate and the fastest one the answers allow; None
+    when nothing was measured."""
+    if profile.report is None:
+        return None
+    rec = profile.recommendation
+    best = profile.best()
+    fits_answers = "fits the answers" if profile.workload else "was verified"
+    if best is None:
+        found = f"nothing that {fits_answers} was measured"
+    else:
+        found = f"{best.strategy} {format_rate(best.rows_per_s)} is the fastest that {fits_answers}"
+    if rec is None:
+        return found
+    recommended = f"{rec.strategy} {_rate(profile, rec.strategy)}"
+    if best is not None and best.strategy == rec.strategy:
+        return f"{recommended} — recommended, fastest that {fits_answers}"
+    return f"{recommended} (recommended); {found}"
+
+
+def _aligned(cells: tuple[str, ...]) -> list[Text]:
+    """Figures to the right, as in the results table: rows/s saved, new, and their ratio."""
+    return [Text(v, justify="right" if 0 < i < 4 else "left") for i, v in enumerate(cells)]
 
 
 class ProfileScreen(Screen[None]):
     HELP = (
         "## A saved profile\n\nThe answers, the advice and the last measurement of a decision "
-        "profile. **r** re-runs its benchmark plan on the current server and compares saved "
-        "and new rows/s (a strategy more than 10% slower is flagged); **u** writes the new "
-        "measurement into this profile and its history; **s** saves it under another name."
+        "profile. Only strategies that fit the answers count as the fastest: a high "
+        "correctness keeps the ORM, binary COPY is for correctness low. **r** re-runs its "
+        "benchmark plan on the current server and compares saved and new rows/s in a third "
+        "tab (a strategy more than 10% slower is flagged); **u** writes the new measurement "
+        "into this profile and its history; **s** saves it under another name. **1**, **2** "
+        "and **3** show the chart, the results and the comparison."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "rerun", "Re-run"),
         Binding("u", "update", "Update profile"),
         Binding("s", "save_as", "Save as…"),
-        Binding("escape", "cancel_or_back", "Cancel / back"),
+        Binding("escape", "cancel", "Cancel run"),
+        Binding("escape", "back", "Back"),
+        *TAB_KEYS,
+        Binding("3", "show_tab('tab-compare')", "Saved vs new tab", show=False),
     ]
 
     def __init__(self, profile: Profile, path: Path) -> None:
@@ -40,28 +80,35 @@ class ProfileScreen(Screen[None]):
         self.new_report: BenchReport | None = None
 
     def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(self._head(), id="profile-head", markup=False)  # a line each, cut to fit
+        yield BenchPanel(id="panel")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def _head(self) -> str:
         p = self.profile
         rec = p.recommendation
         lines = [f"profile {p.name!r} · {self.path} · created {p.created[:16].replace('T', ' ')}"]
+        if p.workload is not None:
+            lines.append(f"answers:  {workload_line(p.workload)}")
         if rec is not None:
             why = rec.reasons[-1] if rec.reasons else ""
-            lines.append(f"recommended {rec.strategy} ({rec.layer} layer): {why}")
-        best = p.best()
-        if best is not None:
-            lines.append(f"best measured: {best.strategy} at {format_rate(best.rows_per_s)}")
-        if p.history:
-            trend = (
-                " → ".join(format_rate(h.rows_per_s.get(best.strategy, 0)) for h in p.history)
-                if best
-                else ""
+            lines.append(f"advice:   {rec.strategy} ({rec.layer} layer): {why}")
+        measured = measured_line(p)
+        if measured is not None:
+            lines.append(f"speed:    {measured}")
+        followed = rec.strategy if rec else getattr(p.best(), "strategy", None)
+        if p.history and followed:
+            trend = " → ".join(
+                format_count(h.rows_per_s[followed]) if followed in h.rows_per_s else "—"
+                for h in p.history
             )
-            lines.append(
-                f"{len(p.history)} measurement(s) in the history{': ' + trend if trend else ''}"
-            )
-        yield Header()
-        yield Static("\n".join(lines), id="profile-head", markup=False)
-        yield BenchPanel(id="panel")
-        yield Footer()
+            runs = "measurement" if len(p.history) == 1 else "measurements"
+            lines.append(f"history:  {len(p.history)} {runs}, {followed}: {trend} rows/s")
+        return "\n".join(lines)
+
+    def _refresh_head(self) -> None:
+        self.query_one("#profile-head", Static).update(self._head())
 
     def on_mount(self) -> None:
         panel = self.query_one(BenchPanel)
@@ -70,32 +117,54 @@ class ProfileScreen(Screen[None]):
         else:
             panel.query_one("#now", Static).update("not measured yet: press r to run its plan")
 
-    def action_rerun(self) -> None:
-        panel = self.query_one(BenchPanel)
-        if self.profile.plan is None:
-            self.notify("this profile has no benchmark plan", severity="warning")
-            return
-        panel.start(self.profile.plan)  # does nothing while a run is going
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer only what can be done now: the footer and the palette follow this."""
+        running = any(panel.running for panel in self.query(BenchPanel))  # none yet: mounting
+        if action in ("rerun", "save_as", "back"):
+            return not running and (action != "rerun" or self.profile.plan is not None)
+        if action == "cancel":
+            return running
+        if action == "update":
+            return not running and self.new_report is not None
+        if action == "show_tab":
+            return bool(self.query(f"#{parameters[0]}"))
+        return True
 
-    def on_bench_panel_finished(self, message: BenchPanel.Finished) -> None:
+    def action_rerun(self) -> None:
+        if self.profile.plan is not None:
+            self.query_one(BenchPanel).start(self.profile.plan)
+
+    async def on_bench_panel_finished(self, message: BenchPanel.Finished) -> None:
         self.new_report = message.report
+        self.refresh_bindings()  # u can keep it now
         if self.profile.report is None:
             self.notify("first measurement: press u to keep it in the profile", title="Re-run done")
             return
-        comparisons = compare(self.profile.report, message.report)
+        await self.show_comparison(message.report)
+
+    async def show_comparison(self, new: BenchReport) -> None:
+        """Saved and new rows/s side by side, in a third tab."""
+        comparisons = compare(self.profile.report, new)
         tabs = self.query_one("#bench-tabs", TabbedContent)
         if not self.query("#tab-compare"):
-            tabs.add_pane(
+            await tabs.add_pane(
                 TabPane(
-                    "Saved vs new",
-                    VerticalScroll(
-                        ComparisonChart(id="compare-chart"),
+                    "3 Saved vs new",
+                    VerticalScroll(  # the flags first: the chart needs scrolling at 80x24
                         DataTable(id="compare-table", cursor_type="row"),
+                        ComparisonChart(id="compare-chart"),
                     ),
                     id="tab-compare",
                 )
             )
-        self.call_after_refresh(self._show_comparison, comparisons)
+        self.query_one("#compare-chart", ComparisonChart).show(comparisons)
+        table = self.query_one("#compare-table", DataTable)
+        table.clear(columns=True)
+        table.add_columns(*_aligned(COMPARISON_HEADERS))
+        for c in comparisons:
+            table.add_row(*_aligned(comparison_cells(c)))
+        tabs.active = "tab-compare"
+        self.refresh_bindings()  # 3 shows this tab from now on
         slower = [c.strategy for c in comparisons if c.slower]
         self.notify(
             f"more than 10% slower: {', '.join(slower)}"
@@ -105,27 +174,19 @@ class ProfileScreen(Screen[None]):
             severity="warning" if slower else "information",
         )
 
-    def _show_comparison(self, comparisons: list[object]) -> None:
-        from advisor.report.compare import Comparison
-
-        rows = [c for c in comparisons if isinstance(c, Comparison)]
-        self.query_one("#compare-chart", ComparisonChart).show(rows)
-        table = self.query_one("#compare-table", DataTable)
-        table.clear(columns=True)
-        table.add_columns(*COMPARISON_HEADERS)
-        for c in rows:
-            table.add_row(*comparison_cells(c))
-        self.query_one("#bench-tabs", TabbedContent).active = "tab-compare"
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(BenchPanel).show_tab(tab)
 
     def action_update(self) -> None:
         from advisor.tui.widgets.saving import save_with_feedback
 
         if self.new_report is None:
-            self.notify("re-run first (r), then update", severity="warning")
             return
         self.profile.record(self.new_report)
         self.new_report = None
         save_with_feedback(self, self.profile, self.path)
+        self._refresh_head()  # the header counts the history and names the latest figures
+        self.refresh_bindings()
 
     def action_save_as(self) -> None:
         from advisor.tui.dialogs import SaveDialog
@@ -136,12 +197,13 @@ class ProfileScreen(Screen[None]):
                 self.profile.name = path.stem
                 if save_with_feedback(self, self.profile, path):
                     self.path = path
+                    self._refresh_head()
 
-        self.app.push_screen(SaveDialog(self.path.with_name(f"{self.path.stem}-copy.toml")), chosen)
+        suggested = self.path.with_name(f"{self.path.stem}-copy.toml")
+        self.app.push_screen(SaveDialog(suggested, "Save the profile as", ".toml"), chosen)
 
-    def action_cancel_or_back(self) -> None:
-        panel = self.query_one(BenchPanel)
-        if panel.running:
-            panel.cancel()
-        else:
-            self.app.pop_screen()
+    def action_cancel(self) -> None:
+        self.query_one(BenchPanel).cancel()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

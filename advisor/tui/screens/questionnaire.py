@@ -11,7 +11,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import (
     Button,
-    Checkbox,
     ContentSwitcher,
     Footer,
     Header,
@@ -23,6 +22,7 @@ from textual.widgets import (
 from textual.widgets.option_list import Option
 
 from advisor.errors import InputError
+from advisor.tui.widgets.checks import TickBox
 from advisor.tui.widgets.validators import Raises
 from advisor.units import parse_count
 from advisor.workload import QUESTION_BY_KEY, QUESTIONS, Question, Workload
@@ -33,20 +33,40 @@ if TYPE_CHECKING:
 MAIN_STEPS = tuple(q for q in QUESTIONS if q.required)  # one screen step each
 ADVANCED = tuple(q for q in QUESTIONS if not q.required)  # together on the last step
 STEPS = len(MAIN_STEPS) + 1
+# The optional numbers as people call them (the Workload's messages name its fields), and
+# what leaving one empty means: the placeholder says that, not an example that looks typed.
+NAMES = {"budget_s": "the time budget", "rtt_ms": "the round trip"}
+WHEN_EMPTY = {"budget_s": "no limit", "rtt_ms": "0 (a local server)"}
+
+
+def in_words(message: str) -> str:
+    """A Workload message with its field names in words: `the time budget must be ...`."""
+    for key, name in NAMES.items():
+        message = message.replace(key, name)
+    return message
 
 
 def _optional_number(key: str) -> Callable[[str], object]:
-    """Check one optional answer with the Workload's own rules (and messages)."""
+    """Check one optional answer with the Workload's own rules and messages, in words."""
     base = {"shape": "tuples", "rows": 1, "correctness": "low", "frequency": "once"}
-    return lambda value: Workload.from_dict(base | {key: value})
+
+    def check(value: str) -> object:
+        try:
+            return Workload.from_dict(base | {key: value})
+        except InputError as exc:
+            raise InputError(in_words(str(exc))) from None
+
+    return check
 
 
 class QuestionnaireScreen(Screen[None]):
     HELP = (
         "## The questionnaire\n\nFour questions describe the workload, a fifth step holds the "
         "optional ones. Choose with the arrow keys and **Enter**, type the volume as `500`, "
-        "`10k`, `2M` or `1e6`. **Esc** goes back; your answers are kept. The advice comes "
-        "from the seed article's rule-of-thumb matrix and needs no database."
+        "`10k`, `2M` or `1e6` (it has no default). On the last step **space** ticks a box, "
+        "**tab** moves on, an empty field keeps the default it shows. **Esc** goes back; "
+        "your answers are kept. The advice comes from the seed article's rule-of-thumb "
+        "matrix and needs no database."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+n", "next", "Next"),
@@ -79,7 +99,7 @@ class QuestionnaireScreen(Screen[None]):
             with Horizontal(classes="nav"):
                 yield Button("◂ Back", id="back")
                 yield Button("Next ▸", variant="primary", id="next")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def _ask(self, q: Question) -> ComposeResult:
         yield Label(q.title, classes="question")
@@ -91,8 +111,9 @@ class QuestionnaireScreen(Screen[None]):
             )
         else:
             yield Static(f"e.g. {q.example}", classes="example")
+            # No placeholder: a dim value in the field would look like a default, and there
+            # is none.
             yield Input(
-                placeholder=q.example,
                 id=f"answer-{q.key}",
                 validators=[Raises(lambda v: parse_count(v, what=q.key))],
                 validate_on=["changed", "submitted"],
@@ -101,28 +122,30 @@ class QuestionnaireScreen(Screen[None]):
 
     def _advanced(self, q: Question) -> ComposeResult:
         if q.example == "":  # a yes/no question
-            yield Checkbox(q.title, id=f"answer-{q.key}", tooltip=q.explanation, compact=True)
+            yield TickBox(q.title, id=f"answer-{q.key}", tooltip=q.explanation, compact=True)
             yield Static(q.explanation, classes="explanation small")
             return
         with Horizontal(classes="field compact"):
             yield Label(q.title, classes="field-label")
             yield Input(
-                placeholder=f"e.g. {q.example}",
+                placeholder=WHEN_EMPTY.get(q.key, f"e.g. {q.example}"),
                 id=f"answer-{q.key}",
                 validators=[Raises(_optional_number(q.key), optional=True)],
                 validate_on=["changed", "submitted"],
                 tooltip=q.explanation,
                 compact=True,
             )
+        yield Static("", id=f"error-{q.key}", classes="error-text small")  # beside its field
         yield Static(q.explanation, classes="explanation small")
 
     def on_mount(self) -> None:
         self._show(0)
 
     def on_screen_resume(self) -> None:
-        """Back from the recommendation: walk the questions again, answers kept."""
+        """Back from the recommendation: on the last step, where it was asked for; Esc
+        walks back through the others, answers kept."""
         if self.answers:
-            self._show(0)
+            self._show(len(MAIN_STEPS))
 
     # --- navigation ------------------------------------------------------------------------
 
@@ -135,6 +158,7 @@ class QuestionnaireScreen(Screen[None]):
             f"Step {step + 1} of {STEPS} · {title}   {dots}"
         )
         self.query_one("#back", Button).disabled = step == 0
+        self.refresh_bindings()
         self.query_one("#next", Button).display = step < len(MAIN_STEPS)
         if step < len(MAIN_STEPS):
             q = MAIN_STEPS[step]
@@ -146,6 +170,9 @@ class QuestionnaireScreen(Screen[None]):
             widget.focus()
         else:
             self.query_one(f"#answer-{ADVANCED[0].key}").focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.step > 0 if action == "back" else True  # the first step has no back
 
     def action_back(self) -> None:
         if self.step > 0:
@@ -168,6 +195,11 @@ class QuestionnaireScreen(Screen[None]):
         self._show(self.step + 1)
 
     def _submit_input(self, q: Question, widget: Input) -> None:
+        if not widget.value.strip():
+            self.query_one(f"#error-{q.key}", Static).update(
+                f"type an answer, e.g. {q.example}: there is no default"
+            )
+            return
         result = widget.validate(widget.value)
         if result is not None and not result.is_valid:
             self.query_one(f"#error-{q.key}", Static).update(result.failure_descriptions[0])
@@ -180,14 +212,13 @@ class QuestionnaireScreen(Screen[None]):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         key = (event.input.id or "").removeprefix("answer-")
-        target = f"#error-{key}" if QUESTION_BY_KEY[key].required else "#advanced-error"
         result = event.validation_result
         message = (
             ""
             if result is None or result.is_valid or not event.value
             else result.failure_descriptions[0]
         )
-        self.query_one(target, Static).update(message)
+        self.query_one(f"#error-{key}", Static).update(message)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         key = (event.input.id or "").removeprefix("answer-")
@@ -208,7 +239,7 @@ class QuestionnaireScreen(Screen[None]):
         answers = dict(self.answers)
         for q in ADVANCED:
             widget = self.query_one(f"#answer-{q.key}")
-            if isinstance(widget, Checkbox):
+            if isinstance(widget, TickBox):
                 answers[q.key] = widget.value
             elif isinstance(widget, Input) and widget.value.strip():
                 answers[q.key] = widget.value.strip()
@@ -221,7 +252,9 @@ class QuestionnaireScreen(Screen[None]):
         try:
             workload = self.workload()
         except InputError as exc:
-            self.query_one("#advanced-error", Static).update(str(exc))
+            error = self.query_one("#advanced-error", Static)
+            error.update(in_words(str(exc)))
+            error.scroll_visible()
             return
         self.app.push_screen(RecommendationScreen(recommend(workload)))
 

@@ -1,4 +1,5 @@
-"""The advice for the answers: the same card as `advisor recommend`, and what to do next."""
+"""The advice for the answers: the same card as `advisor recommend`, its code in a tab of its
+own, and what to do next."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from rich.syntax import Syntax
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
+from textual.containers import ScrollableContainer, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from advisor.advice.recommendation import Recommendation
 from advisor.report.card import card_blocks
@@ -22,13 +23,20 @@ class RecommendationScreen(Screen[None]):
     HELP = (
         "## The recommendation\n\nThe layer and strategy for your answers, the reasons (each "
         "names the answer behind it), the trade-offs, warnings, ranked alternatives with why "
-        "not, estimated time per run and per year, and a code snippet. **b** measures the "
-        "advice on a real PostgreSQL; **s** saves the whole decision as a TOML profile."
+        "not, estimated time per run and per year (tab **1**), and the code (tab **2**): it "
+        "scrolls sideways rather than wrap, **c** copies it to the clipboard through the "
+        "terminal (OSC 52: some terminals and tmux need it allowed) and **w** writes it to a "
+        "file. **b** measures the advice on a real PostgreSQL; **s** saves the whole decision "
+        "as a TOML profile."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("b", "benchmark", "Benchmark it"),
+        Binding("b", "benchmark", "Benchmark"),
         Binding("s", "save", "Save profile"),
-        Binding("escape,a", "change", "Change answers"),
+        Binding("c", "copy", "Copy code"),
+        Binding("w", "write", "Write file"),
+        Binding("escape", "change", "Answers"),
+        Binding("1", "show_tab('tab-card')", "Advice tab", show=False),
+        Binding("2", "show_tab('tab-code')", "Snippet tab", show=False),
     ]
 
     def __init__(self, recommendation: Recommendation) -> None:
@@ -37,21 +45,61 @@ class RecommendationScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         rec = self.recommendation
+        # The terminal's own colours, for a dark or a light background.
+        theme = "ansi_dark" if self.app.current_theme.dark else "ansi_light"
         yield Header()
-        with VerticalScroll(id="card"):
-            spaced = [
-                part for block in card_blocks(rec) for part in (block, Text(""))
-            ]  # as the CLI
-            yield Static(Group(*spaced), id="card-body")
-            yield Static("Snippet", classes="section-title")
-            yield Static(
-                Syntax(rec.snippet.strip("\n"), "python", theme="ansi_dark", word_wrap=True),
-                id="snippet",
-            )
-        yield Footer()
+        with TabbedContent(id="rec-tabs"):
+            with TabPane("1 Advice", id="tab-card"), VerticalScroll(id="card"):
+                spaced = [part for block in card_blocks(rec) for part in (block, Text(""))]
+                yield Static(Group(*spaced), id="card-body")  # as the CLI prints it
+            with TabPane("2 Snippet", id="tab-code"), ScrollableContainer(id="code"):
+                # Never wrapped: a wrapped line would lose its indentation, and Python its
+                # meaning. The container scrolls sideways instead.
+                code = rec.snippet.strip("\n")
+                yield Static(
+                    Syntax(code, "python", theme=theme, background_color="default"), id="snippet"
+                )
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one("#card", VerticalScroll).focus()
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        # The arrows and page keys scroll what the tab shows.
+        scroll = "#card" if event.pane.id == "tab-card" else "#code"
+        self.query_one(scroll).focus()
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one("#rec-tabs", TabbedContent).active = tab
+
+    def action_copy(self) -> None:
+        self.app.copy_to_clipboard(self.recommendation.snippet)
+        lines = self.recommendation.snippet.strip("\n").count("\n") + 1
+        self.notify(
+            f"{lines} lines sent to the clipboard through the terminal; if it does not allow "
+            "that (OSC 52), w writes a file",
+            title="Snippet copied",
+        )
+
+    def action_write(self) -> None:
+        from advisor.tui.dialogs import ErrorDialog, SaveDialog
+
+        code = self.recommendation.snippet.lstrip("\n")
+
+        def chosen(path: Path | None) -> None:
+            if path is None:
+                return
+            try:
+                path.write_text(code, encoding="utf-8")
+            except OSError as exc:
+                self.app.push_screen(ErrorDialog("The snippet was not written", str(exc)))
+                return
+            self.notify(f"wrote {path}", title="Snippet written")
+
+        suggested = Path(f"insert_{self.recommendation.strategy}.py")
+        self.app.push_screen(
+            SaveDialog(suggested, "Write the snippet to a file", ".py", "Write"), chosen
+        )
 
     def action_benchmark(self) -> None:
         from advisor.advice.plan import plan_for
@@ -76,8 +124,9 @@ class RecommendationScreen(Screen[None]):
 
         folder = default_directory()
         folder.mkdir(parents=True, exist_ok=True)  # the user's data directory may be new
+        suggested = folder / f"{rec.workload.shape}-{rec.strategy}.toml"
         self.app.push_screen(
-            SaveDialog(folder / f"{rec.workload.shape}-{rec.strategy}.toml"), chosen
+            SaveDialog(suggested, "Save the decision as a profile", ".toml"), chosen
         )
 
     def action_change(self) -> None:

@@ -12,12 +12,12 @@ import contextlib
 import threading
 from typing import TYPE_CHECKING, cast
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Label, ProgressBar, Static, TabbedContent, TabPane
+from textual.widgets import Label, ProgressBar, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerFailed, WorkerState
 
 from advisor.bench.events import (
@@ -30,13 +30,20 @@ from advisor.bench.events import (
     StrategyFinished,
 )
 from advisor.errors import AdvisorError, Cancelled
-from advisor.report.bench import HEADERS, result_cells
 from advisor.results import BenchPlan, BenchReport
 from advisor.strategy_info import ALL_IDS
 from advisor.tui.widgets.charts import RowsPerSecondChart
+from advisor.tui.widgets.results import ResultsTable
 
 if TYPE_CHECKING:
     from advisor.tui.app import AdvisorApp
+
+
+# The screens that hold a panel bind its tabs' keys, which also lead the tabs' titles.
+TAB_KEYS: list[BindingType] = [
+    Binding("1", "show_tab('tab-chart')", "Chart tab", show=False),
+    Binding("2", "show_tab('tab-results')", "Results tab", show=False),
+]
 
 
 class BenchPanel(Vertical):
@@ -62,8 +69,10 @@ class BenchPanel(Vertical):
         super().__init__(id=id)
         self._cancel = threading.Event()
         self._worker: Worker[BenchReport | None] | None = None
-        self.report: BenchReport | None = None
+        self.report: BenchReport | None = None  # as far as it got: results arrive one by one
+        self.finished: BenchReport | None = None  # a whole measurement: what can be saved
         self._runs_done: dict[str, int] = {}  # finished runs per strategy, for its bar
+        self._runs = 0  # runs per strategy, memory pass and warmups included
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="overall", id="overall-row"):
@@ -75,14 +84,15 @@ class BenchPanel(Vertical):
                 with Horizontal(classes="strategy-bar", id=f"row-{sid}"):
                     yield Label(sid, classes="bar-label")
                     yield ProgressBar(id=f"bar-{sid}", show_eta=False)
+        # The key that shows a tab leads its title (the screens bind 1, 2, 3).
         with TabbedContent(id="bench-tabs"):
-            with TabPane("Chart", id="tab-chart"), VerticalScroll():
+            with TabPane("1 Chart", id="tab-chart"), VerticalScroll():
                 yield RowsPerSecondChart(id="chart")
-            with TabPane("Results", id="tab-results"):
-                yield DataTable(id="results", zebra_stripes=True, cursor_type="row")
+            with TabPane("2 Results", id="tab-results"):
+                yield ResultsTable(id="results")
 
-    def on_mount(self) -> None:
-        self.query_one("#results", DataTable).add_columns(*HEADERS)
+    def show_tab(self, tab: str) -> None:
+        self.query_one("#bench-tabs", TabbedContent).active = tab
 
     @property
     def running(self) -> bool:
@@ -94,17 +104,20 @@ class BenchPanel(Vertical):
     def start(self, plan: BenchPlan) -> None:
         if self.running:
             return
-        self.report = None
+        self.report = self.finished = None
         self._cancel = threading.Event()
         self._runs_done = {}
-        self.query_one("#overall-row").display = True  # hidden while a saved report was shown
-        runs = plan.runs_per_strategy
+        self._runs = plan.runs_per_strategy
+        # Hidden while a saved report is shown, and the strategies' bars once a run is over.
+        self.query_one("#overall-row").display = True
+        self.query_one("#strategy-bars").display = True
         for sid in ALL_IDS:
             self.query_one(f"#row-{sid}").display = sid in plan.strategies
-            self.query_one(f"#bar-{sid}", ProgressBar).update(total=runs * plan.rows, progress=0)
-        self.query_one("#results", DataTable).clear()
+            self.query_one(f"#bar-{sid}", ProgressBar).update(total=self._runs, progress=0)
+        self.query_one("#results", ResultsTable).show(None)
         self.query_one("#now", Static).update("starting the server and the sandbox…")
         self._worker = self._run(plan)
+        self.refresh_bindings()  # what the screen offers depends on whether a run is going
 
     def cancel(self) -> None:
         if self.running:
@@ -146,45 +159,51 @@ class BenchPanel(Vertical):
                 total=event.steps * event.plan.rows, progress=0
             )
         elif isinstance(event, Progress):
-            phase = PHASE_LABELS[event.phase]
-            rows = event.rows_total
-            done = f"{event.rows_done:,} of {rows:,} rows"
-            self.query_one("#now", Static).update(
-                f"{event.label}: {phase} {event.run} of {event.runs} · {done}"
-            )
-            self.query_one("#overall", ProgressBar).update(
-                progress=event.step * rows + event.rows_done
-            )
-            if event.label != "ceiling":
-                bar = self.query_one(f"#bar-{event.label}", ProgressBar)
-                bar.update(progress=self._runs_done.get(event.label, 0) * rows + event.rows_done)
+            self._progress(event)
         elif isinstance(event, RunFinished):
             if event.label != "ceiling":
-                self._runs_done[event.label] = self._runs_done.get(event.label, 0) + 1
+                done = self._runs_done[event.label] = self._runs_done.get(event.label, 0) + 1
+                bar = self.query_one(f"#bar-{event.label}", ProgressBar)
+                bar.update(total=self._runs, progress=done)
         elif isinstance(event, CeilingFinished) and self.report is not None:
             self.report.ceiling = event.ceiling
         elif isinstance(event, StrategyFinished) and self.report is not None:
             self.report.results.append(event.result)
             self._refresh_results()
 
+    def _progress(self, event: Progress) -> None:
+        rows = event.rows_total
+        self.query_one("#overall", ProgressBar).update(progress=event.step * rows + event.rows_done)
+        bar = (
+            None if event.label == "ceiling" else self.query_one(f"#bar-{event.label}", ProgressBar)
+        )
+        if event.phase == "memory":
+            # One traced insert, slowed by tracemalloc and reporting no rows until it ends:
+            # a bar that pulses says it is working, where one at 0% would look stuck.
+            self.query_one("#now", Static).update(
+                f"{event.label}: memory pass (untimed, traced) · {rows:,} rows"
+            )
+            if bar is not None:
+                bar.update(total=None)
+            return
+        # Rows arrive per batch of up to 50,000: a smaller run has no "0 of n" to show.
+        done = f"{event.rows_done:,} of {rows:,}" if event.rows_done else f"{rows:,}"
+        self.query_one("#now", Static).update(
+            f"{event.label}: {PHASE_LABELS[event.phase]} {event.run} of {event.runs} · {done} rows"
+        )
+        if bar is not None:
+            runs_done = self._runs_done.get(event.label, 0)
+            bar.update(total=self._runs, progress=runs_done + event.rows_done / rows)
+
     def _refresh_results(self) -> None:
         assert self.report is not None
-        table = self.query_one("#results", DataTable)
-        table.clear()
-        from advisor.report.bench import ranked
-
-        for r in ranked(self.report):
-            cells = result_cells(self.report, r)
-            table.add_row(
-                *(Text(c, justify="left" if i < 2 else "right") for i, c in enumerate(cells))
-            )
+        self.query_one("#results", ResultsTable).show(self.report)
         self.query_one("#chart", RowsPerSecondChart).show(self.report)
 
     def show_report(self, report: BenchReport) -> None:
         """Show a finished (e.g. saved) measurement without running anything."""
-        self.report = report
-        for sid in ALL_IDS:
-            self.query_one(f"#row-{sid}").display = False
+        self.report = self.finished = report
+        self.query_one("#strategy-bars").display = False
         self.query_one("#overall-row").display = False
         self.query_one("#now", Static).update(
             f"measured {report.started} on {report.environment.target_description}"
@@ -194,12 +213,14 @@ class BenchPanel(Vertical):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker is not self._worker:
             return
+        if event.state in (WorkerState.SUCCESS, WorkerState.ERROR):
+            self.query_one("#strategy-bars").display = False  # all full: room for the table
         if event.state == WorkerState.SUCCESS and event.worker.result is None:
             self.query_one("#now", Static).update("cancelled; the sandbox was dropped")
             self.notify("cancelled; the sandbox schema was dropped", title="Benchmark")
             self.post_message(self.Stopped(None))
         elif event.state == WorkerState.SUCCESS and isinstance(event.worker.result, BenchReport):
-            self.report = event.worker.result
+            self.report = self.finished = event.worker.result
             self._refresh_results()
             overall = self.query_one("#overall", ProgressBar)
             overall.update(progress=overall.total or 0)
@@ -223,3 +244,4 @@ class BenchPanel(Vertical):
             self.query_one("#now", Static).update("failed")
             self.app.push_screen(ErrorDialog("The benchmark failed", mask(text)))
             self.post_message(self.Stopped(mask(text)))
+        self.refresh_bindings()  # the screen's offer depends on whether a run is going
