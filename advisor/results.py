@@ -108,6 +108,7 @@ class StrategyResult(Timings):
     peak_mib: float | None = None  # Python heap the insert allocated, in the memory pass
     peak_includes_batch: bool = False  # input too large to prebuild: one batch is counted
     error: str | None = None  # the strategy could not insert the rows at all
+    unavailable: str | None = None  # not run: its optional library is missing (and the fix)
 
     @property
     def verified(self) -> bool:
