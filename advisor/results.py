@@ -142,6 +142,7 @@ class Environment:
     target_description: str
     rtt_ms: float | None = None  # median SELECT 1 round trip to the server, measured
     proxied_rtt_ms: float | None = None  # the same through the latency proxy
+    libraries: dict[str, str] = field(default_factory=dict)  # optional ones used: versions
 
 
 @dataclass

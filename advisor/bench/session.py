@@ -175,9 +175,10 @@ class Session:
         try:
             return strategy.prepare(rows)
         except build_errors() as exc:
+            # The frame builders name the column; other errors are named by their type.
+            what = exc if isinstance(exc, NativeInputError) else f"{type(exc).__name__}: {exc}"
             raise NativeInputError(
-                f"cannot build the {strategy.info.native_input} from these rows: "
-                f"{type(exc).__name__}: {first_line(exc)}"
+                f"cannot build the {strategy.info.native_input} from these rows: {what}"
             ) from exc
 
     def verify(self) -> tuple[bool, str | None]:

@@ -21,6 +21,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from advisor.bench.data.datagen import Row
+from advisor.bench.failures import NativeInputError, build_errors
+from advisor.errors import first_line
 from advisor.tables import Column
 
 _PANDAS_INTEGERS = {"bigint": "Int64", "integer": "Int32", "smallint": "Int16"}
@@ -114,19 +116,29 @@ def polars_dtype(column: Column) -> Any:
     raise ValueError(f"no polars type for {column.type}")
 
 
+def _column(build: Callable[[Column, list[Any]], Any], column: Column, values: list[Any]) -> Any:
+    """One column of a frame; what it cannot hold is reported with the column's name."""
+    try:
+        return build(column, values)
+    except build_errors() as exc:
+        raise NativeInputError(
+            f"column {column.name!r}: {type(exc).__name__}: {first_line(exc)}"
+        ) from exc
+
+
+def _sent(column: Column, values: list[Any]) -> list[Any]:
+    convert = _values(column)
+    return values if convert is None else [convert(v) for v in values]
+
+
 def polars_frame(columns: Sequence[Column], rows: Sequence[Row]) -> Any:
     import polars as pl
 
-    schema = {c.name: polars_dtype(c) for c in columns}
+    def series(column: Column, values: list[Any]) -> Any:
+        return pl.Series(column.name, _sent(column, values), dtype=polars_dtype(column))
+
     data = _columns(rows, len(columns))
-    for i, column in enumerate(columns):
-        convert = _values(column)
-        if convert is not None:
-            data[i] = [convert(v) for v in data[i]]
-    return pl.DataFrame(
-        {c.name: values for c, values in zip(columns, data, strict=True)},
-        schema=schema,
-    )
+    return pl.DataFrame([_column(series, c, v) for c, v in zip(columns, data, strict=True)])
 
 
 def arrow_type(column: Column, values: Sequence[Any]) -> Any:
@@ -177,9 +189,9 @@ def arrow_type(column: Column, values: Sequence[Any]) -> Any:
 def arrow_table(columns: Sequence[Column], rows: Sequence[Row]) -> Any:
     import pyarrow as pa
 
-    arrays = []
-    for column, values in zip(columns, _columns(rows, len(columns)), strict=True):
-        convert = _values(column)
-        sent = values if convert is None else [convert(v) for v in values]
-        arrays.append(pa.array(sent, type=arrow_type(column, values)))
+    def array(column: Column, values: list[Any]) -> Any:
+        return pa.array(_sent(column, values), type=arrow_type(column, values))
+
+    data = _columns(rows, len(columns))
+    arrays = [_column(array, c, v) for c, v in zip(columns, data, strict=True)]
     return pa.Table.from_arrays(arrays, names=[c.name for c in columns])

@@ -15,7 +15,7 @@ from textual.widgets.selection_list import Selection
 from advisor.advice.recommendation import Recommendation
 from advisor.errors import InputError
 from advisor.results import BenchPlan
-from advisor.strategy_info import STRATEGIES
+from advisor.strategy_info import ALL_IDS, STRATEGIES, StrategyInfo
 from advisor.tui.widgets.bench_panel import BenchPanel
 from advisor.tui.widgets.validators import Raises
 from advisor.units import parse_count
@@ -30,6 +30,11 @@ def _count_text(rows: int) -> str:
         if rows % size == 0:
             return f"{rows // size}{suffix}"
     return str(rows)
+
+
+def _label(info: StrategyInfo) -> str:
+    missing = " (n/a: not installed)" if info.missing_module() else ""
+    return f"{info.id:<24} {info.layer}{missing}"
 
 
 class BenchmarkScreen(Screen[None]):
@@ -59,7 +64,7 @@ class BenchmarkScreen(Screen[None]):
         with Horizontal(id="plan"):
             yield SelectionList[str](
                 *(
-                    Selection(f"{sid:<22} {info.layer}", sid, sid in self.plan.strategies)
+                    Selection(_label(info), sid, sid in self.plan.strategies)
                     for sid, info in STRATEGIES.items()
                 ),
                 id="strategies",
@@ -94,16 +99,15 @@ class BenchmarkScreen(Screen[None]):
         repeat = self.query_one("#repeat", Input).value.strip()
         if not repeat.isdigit() or int(repeat) < 1:
             raise InputError("timed runs must be a whole number of at least 1")
-        plan = BenchPlan(
+        return BenchPlan(
             rows=parse_count(self.query_one("#rows", Input).value, what="rows"),
             repeat=int(repeat),
             warmup=self.plan.warmup,
+            strategies=[sid for sid in ALL_IDS if sid in chosen],
             data=self.plan.data,
             table=self.plan.table,
             seed=self.plan.seed,
         )
-        plan.strategies = [sid for sid in plan.strategies if sid in chosen]
-        return plan
 
     def action_run(self) -> None:
         panel = self.query_one(BenchPanel)
@@ -145,7 +149,7 @@ class BenchmarkScreen(Screen[None]):
     def on_bench_panel_finished(self, message: BenchPanel.Finished) -> None:
         self.notify(
             "every run verified"
-            if all(r.verified for r in message.report.results)
+            if all(r.verified for r in message.report.results if not r.unavailable)
             else "some runs were NOT verified: see the results",
             title="Benchmark done",
         )
