@@ -17,7 +17,8 @@ in ADBC) is then the library's doing, and the verifier reports it.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from decimal import Decimal
 from typing import Any
 
 from advisor.bench.data.datagen import Row
@@ -73,6 +74,18 @@ def _decimal_modifiers(column: Column) -> tuple[int, int] | None:
         return None
     precision, scale = (*column.modifiers, 0)[:2]
     return precision, scale
+
+
+def _flat(values: list[Any]) -> Iterator[Any]:
+    for value in values:
+        if isinstance(value, list):
+            yield from _flat(value)
+        else:
+            yield value
+
+
+def _non_finite(value: Any) -> bool:
+    return isinstance(value, Decimal) and not value.is_finite()
 
 
 def polars_dtype(column: Column) -> Any:
@@ -135,6 +148,10 @@ def polars_frame(columns: Sequence[Column], rows: Sequence[Row]) -> Any:
     import polars as pl
 
     def series(column: Column, values: list[Any]) -> Any:
+        if column.base_type == "numeric" and any(map(_non_finite, _flat(values))):
+            # Checked first: polars panics on them, and its Rust panic hook writes a
+            # backtrace to the terminal (over the app's screen) before Python sees it.
+            raise ValueError("a polars Decimal cannot hold NaN or infinity")
         return pl.Series(column.name, _sent(column, values), dtype=polars_dtype(column))
 
     data = _columns(rows, len(columns))
