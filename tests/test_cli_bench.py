@@ -91,6 +91,30 @@ def test_bench_prints_table_chart_and_exports(
     assert "| driver_copy | driver |" in md
 
 
+@pytest.mark.parametrize("group", ["dataframe", "async", "psycopg2"])
+def test_bench_takes_a_group_name(capsys: pytest.CaptureFixture[str], dsn: str, group: str) -> None:
+    result = run_cli(
+        capsys,
+        *("bench", "--rows", "200", "--repeat", "1", "--warmup", "0", "--no-memory"),
+        *("--no-ceiling", "--no-chart", "--strategies", group, "--dsn", dsn, "--json", "-"),
+    )
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["plan"]["strategies"] == list(GROUPS[group])
+    assert [r["strategy"] for r in data["results"]] == list(GROUPS[group])
+    assert all(r["verified"] for r in data["results"]), data["results"]
+    table = {line.split()[0] for line in result.err.splitlines() if line.split()}
+    assert set(GROUPS[group]) <= table, "the table is on stderr"
+
+
+def test_bench_runs_the_seed_articles_eight_by_default() -> None:
+    from advisor.cli.bench import bench
+
+    option = next(p for p in bench.params if p.name == "strategy_ids")
+    assert option.default == "sync"
+    assert "sync (the seed article's eight), dataframe" in (option.help or "")
+
+
 def test_json_to_stdout_is_pure_json_and_the_table_moves_to_stderr(
     capsys: pytest.CaptureFixture[str], dsn: str
 ) -> None:
