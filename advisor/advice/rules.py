@@ -100,9 +100,7 @@ def recommend(
         strategy=pick,
         reasons=tuple(decider.reasons),
         trade_offs=TRADE_OFFS[pick],
-        warnings=tuple(
-            warnings(decider, pick) + table_warnings(table, workload, STRATEGIES[pick].layer)
-        ),
+        warnings=tuple(warnings(decider, pick) + table_warnings(table, workload, pick)),
         alternatives=tuple(alternatives(decider, pick)),
         estimate_s=estimate.seconds,
         estimate_source=estimator.source,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from advisor.snippets.code import JSON_TYPES, Code, comment, py_str
 from advisor.snippets.sqlalchemy import core_table
+from advisor.snippets.table import adbc_limits
 from advisor.strategy_info import MULTI_CHUNK
 from advisor.tables import Column
 from advisor.workload import InputShape
@@ -114,7 +115,8 @@ def _where(code: Code) -> list[str]:
 
 
 def _to_sql(code: Code, *, bind: str, extra: list[str]) -> list[str]:
-    args = [*_where(code), bind, 'if_exists="append"', "index=False", *extra]
+    name, *schema = _where(code)
+    args = [name, bind, *schema, 'if_exists="append"', "index=False", *extra]
     return [
         "    # The table exists: append to it (index=False: the index is no column)",
         "    df.to_sql(",
@@ -222,7 +224,14 @@ def _encode(code: Code) -> list[str]:
         else:
             continue
         name = py_str(column.name)
-        lines.append(f'            {name}: df[{name}].map({how}, na_action="ignore"),')
+        line = f'            {name}: df[{name}].map({how}, na_action="ignore"),'
+        if len(line) > 79:
+            line = (
+                f"            {name}: df[{name}].map(\n"
+                f'                {how}, na_action="ignore"\n'
+                "            ),"
+            )
+        lines.append(line)
     if not lines:
         return []
     return [
@@ -247,7 +256,14 @@ def _numeric_note(code: Code) -> None:
         )
 
 
+def _limits(code: Code, strategy: str) -> None:
+    """What this path cannot write to the table, said above the code."""
+    for sentence in adbc_limits(code.table, strategy):
+        code.blocks.append("\n".join(comment(f"Careful: {sentence}")))
+
+
 def adbc_ingest(code: Code) -> str:
+    _limits(code, "adbc_ingest")
     code.need("pandas as pd")
     code.need("pyarrow as pa")
     code.need("adbc_driver_postgresql.dbapi", "Connection")
@@ -266,22 +282,27 @@ def adbc_ingest(code: Code) -> str:
         )
     )
     reflection = code.table.reflection
-    where = (
-        [py_str(code.table.name)]
-        if reflection is None
-        else [py_str(reflection.table), f"db_schema_name={py_str(reflection.schema)}"]
-    )
+    args = [py_str(code.table.name), "table", 'mode="append"']
+    if reflection is not None:
+        args[0] = py_str(reflection.table)
+        args.append(f"db_schema_name={py_str(reflection.schema)}")
+    call = f"        cur.adbc_ingest({', '.join(args)})"
+    if len(call) > 79:
+        call = "\n".join(
+            ["        cur.adbc_ingest(", *(f"            {a}," for a in args), "        )"]
+        )
     fn = [_signature(code, "conn: Connection"), *_as_frame(code), *_encode(code)]
     fn += [
         "    table = pa.Table.from_pandas(df, schema=SCHEMA, preserve_index=False)",
         "    with conn.cursor() as cur:  # names unquoted: the driver quotes them",
-        f'        cur.adbc_ingest({", ".join(where)}, table, mode="append")',
+        call,
         "    conn.commit()",
     ]
     return code.render(_off_the_loop(code, "conn: Connection", fn))
 
 
 def polars_adbc(code: Code) -> str:
+    _limits(code, "polars_adbc")
     code.need("pandas as pd")
     code.need("polars as pl")
     code.need("adbc_driver_postgresql.dbapi", "Connection")

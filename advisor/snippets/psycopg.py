@@ -203,9 +203,9 @@ def copy_csv(code: Code, *, is_async: bool = False) -> str:
     if staged:
         fn.append(f"{indent}{wait}cur.execute(SQL)")
     if code.w.returning:
-        rows = f"({wait}cur.fetchall())" if is_async else "cur.fetchall()"
-        fetched = f"[row[0] for row in {rows}]" if code.one_returned() else rows.strip("()")
-        fn.append(f"{indent}ids = {fetched}")
+        rows = f"{wait}cur.fetchall()"
+        fetched = f"[row[0] for row in {f'({rows})' if is_async else rows}]"
+        fn.append(f"{indent}ids = {fetched if code.one_returned() else rows}")
     fn.append(f"    {wait}conn.commit()")
     if code.w.returning:
         fn.append("    return ids")

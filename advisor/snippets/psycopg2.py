@@ -50,8 +50,15 @@ def psycopg2_execute_values(code: Code) -> str:
     fn.append("        # one INSERT per page of rows: page_size, 100 by default")
     if code.w.returning:
         fetched = "row[0] for row in" if code.one_returned() else "tuple(row) for row in"
+        call = f"        returned = execute_values(cur, SQL, rows{template}, fetch=True)"
+        if len(call) > 79:
+            call = (
+                "        returned = execute_values(\n"
+                f"            cur, SQL, rows{template}, fetch=True\n"
+                "        )"
+            )
         fn += [
-            f"        returned = execute_values(cur, SQL, rows{template}, fetch=True)",
+            call,
             f"        ids = [{fetched} returned]",
             "    conn.commit()",
             "    return ids",
