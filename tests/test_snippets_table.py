@@ -321,6 +321,22 @@ def test_the_warnings_name_what_the_table_lacks(
     assert "has no primary key or unique key: the ORM cannot map it" in _prose(rec.snippet)
 
 
+def test_the_warnings_name_what_adbc_cannot_write(
+    described: dict[str, tuple[SnippetTable, TableSpec]],
+) -> None:
+    items, _ = described[LINE_ITEMS]
+    rec = recommend(
+        workload("dataframe", upsert=False, returning=False, rows=5_000_000), table=items
+    )
+    assert rec.strategy == "adbc_ingest"
+    assert (
+        'adbc_ingest cannot write extras (jsonb[]) of "Sales Data"."LineItems": Arrow holds no'
+        " list of JSON or uuid values for ADBC to write; pandas_copy can."
+    ) in rec.warnings
+    orders, _ = described["shop.orders"]
+    assert not any("cannot write" in w for w in recommend(rec.workload, table=orders).warnings)
+
+
 def test_returning_ids_from_a_table_that_generates_none_is_an_input_error(
     described: dict[str, tuple[SnippetTable, TableSpec]],
 ) -> None:
