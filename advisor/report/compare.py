@@ -15,6 +15,7 @@ class Comparison:
     saved: float | None  # rows/s, None when it was not measured (or not verified) before
     new: float | None
     verified: bool  # the new measurement
+    unavailable: bool = False  # not run: its optional library is missing here
 
     @property
     def ratio(self) -> float | None:
@@ -29,7 +30,11 @@ def compare(saved: BenchReport | None, new: BenchReport) -> list[Comparison]:
     before = {r.strategy: r.rows_per_s for r in saved.results if r.verified} if saved else {}
     return [
         Comparison(
-            r.strategy, before.get(r.strategy), r.rows_per_s if r.verified else None, r.verified
+            r.strategy,
+            before.get(r.strategy),
+            r.rows_per_s if r.verified else None,
+            r.verified,
+            r.unavailable is not None,
         )
         for r in new.results
     ]
@@ -42,7 +47,9 @@ def comparison_cells(c: Comparison) -> tuple[str, ...]:
     from advisor.units import format_count
 
     ratio = c.ratio
-    if not c.verified:
+    if c.unavailable:
+        flag = "n/a: not installed"  # nothing measured: a --check cannot pass on it
+    elif not c.verified:
         flag = "NOT VERIFIED"
     elif c.slower and ratio is not None:
         flag = f"{(1 - ratio) * 100:.0f}% slower"
