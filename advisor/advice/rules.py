@@ -191,6 +191,8 @@ class Decider:
             )
             return Layer.ORM
         layer = HOME[w.shape]
+        if layer is Layer.DATAFRAME:
+            loop = ""  # it has no async form: the next reason says where it runs instead
         self.because("shape", f"{HOME_WHY[w.shape]}: the {layer} layer{loop}")
         if w.asyncio and layer is Layer.DATAFRAME:
             self.because(
