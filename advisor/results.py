@@ -197,6 +197,7 @@ class StrategyResult(Timings):
     peak_mib: float | None = None  # Python heap the insert allocated, in the memory pass
     peak_includes_batch: bool = False  # input too large to prebuild: one batch is counted
     error: str | None = None  # the strategy could not insert the rows at all
+    unavailable: str | None = None  # not run: its optional library is missing (and the fix)
 
     @property
     def verified(self) -> bool:
@@ -230,6 +231,7 @@ class Environment:
     target_description: str
     rtt_ms: float | None = None  # median SELECT 1 round trip to the server, measured
     proxied_rtt_ms: float | None = None  # the same through the latency proxy
+    libraries: dict[str, str] = field(default_factory=dict)  # optional ones used: versions
 
 
 @dataclass

@@ -29,6 +29,17 @@ class Shape(StrEnum):
     ARROW = "arrow"
 
 
+# How `advisor strategies` and the reports name each shape of native input.
+NATIVE_INPUT = {
+    Shape.OBJECTS: "ORM objects",
+    Shape.DICTS: "dicts",
+    Shape.TUPLES: "tuples",
+    Shape.PANDAS: "pandas DataFrame",
+    Shape.POLARS: "polars DataFrame",
+    Shape.ARROW: "Arrow table",
+}
+
+
 class Group(StrEnum):
     """How `--strategies` names a family: the seed article's eight are `sync`."""
 
@@ -36,6 +47,14 @@ class Group(StrEnum):
     DATAFRAME = "dataframe"
     ASYNC = "async"
     PSYCOPG2 = "psycopg2"
+
+
+GROUP_TITLES = {
+    Group.SYNC: "the seed article's eight: SQLAlchemy and psycopg 3 (the default of `bench`)",
+    Group.DATAFRAME: "DataFrames: pandas, polars and Arrow (ADBC)",
+    Group.ASYNC: "asyncio: SQLAlchemy on asyncpg, asyncpg, psycopg 3 async",
+    Group.PSYCOPG2: "psycopg2, for code bases still on it",
+}
 
 
 @dataclass(frozen=True)
@@ -49,6 +68,10 @@ class StrategyInfo:
     # The modules it imports beyond the base install, and the extra that brings them.
     modules: tuple[str, ...] = ()
     extra: str | None = None
+
+    @property
+    def native_input(self) -> str:
+        return NATIVE_INPUT[self.shape]
 
     @property
     def install_hint(self) -> str:
@@ -72,8 +95,10 @@ class StrategyInfo:
         return None
 
 
-_DF = ("pandas", "sqlalchemy")
-_ASYNC = ("asyncpg",)
+_PANDAS = ("pandas",)
+# SQLAlchemy's asyncio extension imports without greenlet and fails on first use.
+_SA_ASYNC = ("asyncpg", "greenlet")
+_ASYNCPG = ("asyncpg",)
 STRATEGIES: dict[str, StrategyInfo] = {
     info.id: info
     for info in (
@@ -148,7 +173,7 @@ STRATEGIES: dict[str, StrategyInfo] = {
             Shape.PANDAS,
             "pandas to_sql",
             "DataFrame.to_sql(method=None) on a SQLAlchemy engine: the one-line default",
-            _DF,
+            _PANDAS,
             "dataframes",
         ),
         StrategyInfo(
@@ -158,7 +183,7 @@ STRATEGIES: dict[str, StrategyInfo] = {
             Shape.PANDAS,
             'pandas to_sql(method="multi")',
             "multi-row VALUES per chunk: often advised as faster, usually slower on PostgreSQL",
-            _DF,
+            _PANDAS,
             "dataframes",
         ),
         StrategyInfo(
@@ -168,7 +193,7 @@ STRATEGIES: dict[str, StrategyInfo] = {
             Shape.PANDAS,
             "pandas to_sql + COPY",
             "to_sql with a COPY insertion method (the hook pandas documents): pandas' fast path",
-            _DF,
+            _PANDAS,
             "dataframes",
         ),
         StrategyInfo(
@@ -198,7 +223,7 @@ STRATEGIES: dict[str, StrategyInfo] = {
             Shape.OBJECTS,
             "async ORM add_all",
             "AsyncSession.add_all + commit on asyncpg: the unit of work inside an event loop",
-            _ASYNC,
+            _SA_ASYNC,
             "async",
         ),
         StrategyInfo(
@@ -208,7 +233,7 @@ STRATEGIES: dict[str, StrategyInfo] = {
             Shape.DICTS,
             "async Core insert",
             "AsyncConnection.execute(insert(table), dicts) on asyncpg",
-            _ASYNC,
+            _SA_ASYNC,
             "async",
         ),
         StrategyInfo(
@@ -218,7 +243,7 @@ STRATEGIES: dict[str, StrategyInfo] = {
             Shape.TUPLES,
             "asyncpg executemany",
             "Connection.executemany: a prepared INSERT per row, pipelined",
-            _ASYNC,
+            _ASYNCPG,
             "async",
         ),
         StrategyInfo(
@@ -228,7 +253,7 @@ STRATEGIES: dict[str, StrategyInfo] = {
             Shape.TUPLES,
             "asyncpg copy_records_to_table",
             "binary COPY of records from an event loop",
-            _ASYNC,
+            _ASYNCPG,
             "async",
         ),
         StrategyInfo(

@@ -39,3 +39,33 @@ def test_the_headless_engine_runs_without_loading_textual() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+HEAVY = ("pandas", "polars", "pyarrow", "adbc_driver_postgresql", "adbc_driver_manager")
+HEAVY += ("asyncpg", "psycopg2", "numpy", "greenlet")
+
+
+def test_the_app_and_the_advice_import_no_optional_library() -> None:
+    """They cost up to a second each to import (ADBC's dbapi pulls in pyarrow, polars and
+    pandas): only a strategy that runs imports its library, inside its methods."""
+    code = (
+        "import sys\n"
+        "import advisor.cli, advisor.bench.strategies, advisor.bench.runner\n"
+        "from advisor.tui.app import make_app\n"
+        "from advisor.tui.screens.questionnaire import QuestionnaireScreen\n"
+        "from advisor.advice.plan import plan_for\n"
+        "from advisor.advice.rules import recommend\n"
+        "from advisor.workload import Workload\n"
+        "from advisor.strategy_info import STRATEGIES\n"
+        "for shape in ('dataframe', 'tuples', 'csv'):\n"
+        "    for loop in (False, True):\n"
+        "        rec = recommend(Workload.from_dict({'shape': shape, 'rows': '1M',"
+        " 'correctness': 'medium', 'frequency': 'daily', 'asyncio': loop}))\n"
+        "        plan_for(rec)\n"
+        "[info.missing_module() for info in STRATEGIES.values()]\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r}))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"

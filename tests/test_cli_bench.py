@@ -13,18 +13,27 @@ from cli_util import assert_usage_error, run_cli
 from dbutil import sandbox_exists
 
 from advisor.bench.server import Target
-from advisor.strategy_info import ALL_IDS
+from advisor.strategy_info import ALL_IDS, GROUPS
 
 SMALL = ("--rows", "300", "--repeat", "2", "--warmup", "0", "--no-memory")
 
 
-def test_strategies_lists_every_id_with_layer_and_input(capsys: pytest.CaptureFixture[str]) -> None:
+def test_strategies_lists_every_id_by_group_with_layer_input_and_availability(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     result = run_cli(capsys, "strategies")
     assert result.code == 0
-    lines = result.out.splitlines()[1:]
-    assert [line.split()[0] for line in lines] == list(ALL_IDS)
-    binary = next(line.split()[:3] for line in lines if line.startswith("driver_copy_binary"))
-    assert binary == ["driver_copy_binary", "driver", "tuples"]
+    lines = result.out.splitlines()
+    groups = [line.split()[0] for line in lines if line and not line.startswith(" ")]
+    assert groups[:-1] == list(GROUPS) and groups[-1] == "advisor"
+    rows = [line.split() for line in lines if line.startswith("  ") and line.split()[0] in ALL_IDS]
+    assert [cells[0] for cells in rows] == list(ALL_IDS)
+    by_id = {cells[0]: cells for cells in rows}
+    assert by_id["driver_copy_binary"][1:4] == ["driver", "tuples", "available"]
+    assert by_id["pandas_copy"][1:5] == ["dataframe", "pandas", "DataFrame", "available"]
+    assert by_id["adbc_ingest"][1:5] == ["dataframe", "Arrow", "table", "available"]
+    assert by_id["async_orm_add_all"][1:5] == ["orm", "ORM", "objects", "available"]
+    assert "unit of work" in result.out, "each strategy says what it is for"
 
 
 def test_bench_prints_table_chart_and_exports(
@@ -80,6 +89,30 @@ def test_bench_prints_table_chart_and_exports(
     md = md_file.read_text()
     assert "| strategy | layer | median |" in md
     assert "| driver_copy | driver |" in md
+
+
+@pytest.mark.parametrize("group", ["dataframe", "async", "psycopg2"])
+def test_bench_takes_a_group_name(capsys: pytest.CaptureFixture[str], dsn: str, group: str) -> None:
+    result = run_cli(
+        capsys,
+        *("bench", "--rows", "200", "--repeat", "1", "--warmup", "0", "--no-memory"),
+        *("--no-ceiling", "--no-chart", "--strategies", group, "--dsn", dsn, "--json", "-"),
+    )
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["plan"]["strategies"] == list(GROUPS[group])
+    assert [r["strategy"] for r in data["results"]] == list(GROUPS[group])
+    assert all(r["verified"] for r in data["results"]), data["results"]
+    table = {line.split()[0] for line in result.err.splitlines() if line.split()}
+    assert set(GROUPS[group]) <= table, "the table is on stderr"
+
+
+def test_bench_runs_the_seed_articles_eight_by_default() -> None:
+    from advisor.cli.bench import bench
+
+    option = next(p for p in bench.params if p.name == "strategy_ids")
+    assert option.default == "sync"
+    assert "sync (the seed article's eight), dataframe" in (option.help or "")
 
 
 def test_json_to_stdout_is_pure_json_and_the_table_moves_to_stderr(

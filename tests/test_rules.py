@@ -24,7 +24,7 @@ from advisor.advice.ladders import (
 from advisor.advice.properties import soft, usable
 from advisor.advice.recommendation import Recommendation
 from advisor.advice.rules import recommend
-from advisor.strategy_info import ALL_IDS, STRATEGIES
+from advisor.strategy_info import ALL_IDS, STRATEGIES, Group, Layer
 from advisor.workload import CONTINUOUS_BATCH_S, Workload
 
 
@@ -430,12 +430,13 @@ def test_measurements_can_change_the_decision() -> None:
 
 
 GRID = [
-    answers(shape, rows, correctness, frequency, upsert=upsert, returning=returning)
-    for shape, rows, correctness, frequency, upsert, returning in itertools.product(
+    answers(shape, rows, correctness, frequency, upsert=upsert, returning=returning, asyncio=loop)
+    for shape, rows, correctness, frequency, upsert, returning, loop in itertools.product(
         ("objects", "dicts", "tuples", "csv", "dataframe"),
         ("1", "500", "100k", "2M", "50M"),
         ("low", "medium", "high"),
         ("once", "continuous"),
+        (False, True),
         (False, True),
         (False, True),
     )
@@ -447,6 +448,14 @@ def test_every_recommendation_is_usable_and_complete() -> None:
         w = workload(**given)
         rec = recommend(w)
         assert usable(rec.strategy, w), given
+        # Inside an event loop: an asyncio strategy, or a DataFrame path off the loop;
+        # outside one, never an asyncio strategy.
+        info = STRATEGIES[rec.strategy]
+        if w.asyncio:
+            assert info.group is Group.ASYNC or info.layer is Layer.DATAFRAME, given
+            assert re.search(r"^async def (insert_rows|load_csv)\(", rec.snippet, re.M), given
+        else:
+            assert info.group is not Group.ASYNC and "async def" not in rec.snippet, given
         assert rec.layer is STRATEGIES[rec.strategy].layer
         assert sorted(a.strategy for a in rec.alternatives) == sorted(
             sid for sid in ALL_IDS if sid != rec.strategy

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -10,15 +11,16 @@ from typing import Any
 
 import psycopg
 import pytest
-import sqlalchemy as sa
-from snippet_util import check_tidy, import_snippet, params, workload
+from psycopg.conninfo import make_conninfo
+from snippet_util import call_snippet, check_tidy, import_snippet, params, workload
 
 from advisor.advice.properties import usable
 from advisor.bench.data.datagen import StandardData
 from advisor.bench.server import quote_ident
+from advisor.bench.strategies.frames import pandas_frame
 from advisor.snippets import BUILDERS, snippet
 from advisor.snippets.code import TABLE, TABLE_DDL
-from advisor.strategy_info import STRATEGIES, Layer
+from advisor.strategy_info import STRATEGIES
 from advisor.tables import STANDARD
 from advisor.workload import InputShape, Workload
 
@@ -27,10 +29,30 @@ ROWS = 25
 VARIANTS = params(ROWS)
 
 
-def test_every_recommendable_strategy_has_a_snippet() -> None:
-    assert set(BUILDERS) == {
-        sid for sid in STRATEGIES if usable(sid, workload("dicts", False, False, ROWS))
-    }
+def test_every_strategy_has_a_snippet() -> None:
+    assert set(BUILDERS) == set(STRATEGIES)
+    assert {sid for sid in STRATEGIES if usable(sid, workload("dicts", False, False, ROWS))} == set(
+        STRATEGIES
+    )
+
+
+@pytest.mark.parametrize(
+    ("strategy", "head"),
+    [
+        ("asyncpg_copy", "async def insert_rows(conn: asyncpg.Connection, rows:"),
+        ("async_orm_add_all", "async def insert_rows(engine: AsyncEngine, objs:"),
+        ("psycopg_async_copy", "async def insert_rows(conn: psycopg.AsyncConnection, rows:"),
+        ("pandas_copy", "async def insert_rows(engine: Engine, df: pd.DataFrame) -> None:"),
+        ("adbc_ingest", "async def insert_rows(conn: Connection, df: pd.DataFrame) -> None:"),
+    ],
+)
+def test_inside_an_event_loop_the_function_is_async(strategy: str, head: str) -> None:
+    shape = "dataframe" if STRATEGIES[strategy].layer.value == "dataframe" else "tuples"
+    shape = "objects" if strategy == "async_orm_add_all" else shape
+    code = snippet(strategy, workload(shape, False, False, ROWS, asyncio=True))
+    assert head in re.sub(r"\(\s+", "(", re.sub(r"\s+", " ", code)), code
+    if "df: pd.DataFrame" in head:
+        assert "await asyncio.to_thread(insert_frame, " in code, "blocking: off the loop"
 
 
 @pytest.mark.parametrize(("strategy", "workload"), VARIANTS)
@@ -55,17 +77,13 @@ def conninfo(dsn: str) -> Iterator[str]:
             admin.execute(f"DROP SCHEMA {quote_ident(SCHEMA)} CASCADE")
 
 
+def _session(dsn: str) -> str:
+    """The connection string every library gets: our schema first, timestamps in UTC."""
+    return make_conninfo(dsn, options=f"-c search_path={SCHEMA} -c TimeZone=UTC")
+
+
 def _connect(dsn: str) -> psycopg.Connection[Any]:
-    return psycopg.connect(dsn, options=f"-c search_path={SCHEMA} -c TimeZone=UTC")
-
-
-@pytest.fixture(scope="module")
-def engine(conninfo: str) -> Iterator[sa.Engine]:
-    engine = sa.create_engine(
-        "postgresql+psycopg://", creator=lambda: _connect(conninfo), poolclass=sa.NullPool
-    )
-    yield engine
-    engine.dispose()
+    return psycopg.connect(_session(dsn))
 
 
 def _expected(suffix: str) -> list[tuple[Any, ...]]:
@@ -88,6 +106,8 @@ def _input(workload: Workload, rows: list[tuple[Any, ...]], ns: dict[str, Any], 
     if workload.shape is InputShape.OBJECTS:
         make = ns.get("StandardRow", SimpleNamespace)  # a mapped class when the snippet has one
         return [make(**d) for d in dicts]
+    if workload.shape is InputShape.DATAFRAME:
+        return pandas_frame([c for c in STANDARD.columns if c.name in names], rows)
     path = tmp / "rows.csv"
     with path.open("w", newline="") as f:
         writer = csv.writer(f)
@@ -114,7 +134,7 @@ def _stored(conninfo: str) -> tuple[list[tuple[Any, ...]], list[int]]:
 
 @pytest.mark.parametrize(("strategy", "workload"), VARIANTS)
 def test_snippet_inserts_the_rows(
-    strategy: str, workload: Workload, conninfo: str, engine: sa.Engine, tmp_path: Path
+    strategy: str, workload: Workload, conninfo: str, tmp_path: Path
 ) -> None:
     with _connect(conninfo) as conn:
         conn.execute(f"TRUNCATE {TABLE} RESTART IDENTITY")
@@ -126,12 +146,8 @@ def test_snippet_inserts_the_rows(
     for suffix in passes:
         rows = _expected(suffix)
         data = _input(workload, rows, ns, tmp_path)
-        if STRATEGIES[strategy].layer is Layer.DRIVER:
-            with _connect(conninfo) as conn:
-                result = function(conn, data)
-        else:
-            result = function(engine, data)
-        stored, ids = _stored(conninfo)
+        result = call_snippet(strategy, function, data, _session(conninfo))
+        stored, ids = _stored(conninfo, workload)
         assert sorted(stored, key=repr) == sorted(rows, key=repr)
         if workload.returning:
             assert sorted(result) == ids
@@ -147,7 +163,7 @@ DICT_STRATEGIES = [sid for sid in BUILDERS if usable(sid, workload("dicts", Fals
 
 @pytest.mark.parametrize("strategy", DICT_STRATEGIES)
 def test_standard_snippet_takes_dicts_without_ids_and_the_identity_advances(
-    strategy: str, conninfo: str, engine: sa.Engine, tmp_path: Path
+    strategy: str, conninfo: str, tmp_path: Path
 ) -> None:
     """Dicts from an API carry no id: the database numbers them, so a second batch and a
     plain INSERT afterwards get fresh ids instead of colliding."""
@@ -162,11 +178,7 @@ def test_standard_snippet_takes_dicts_without_ids_and_the_identity_advances(
         rows = [dict(zip(STANDARD.insert_names, r, strict=True)) for r in data.rows(start, ROWS)]
         for row in rows:
             del row["id"]
-        if STRATEGIES[strategy].layer is Layer.DRIVER:
-            with _connect(conninfo) as conn:
-                insert_rows(conn, rows)
-        else:
-            insert_rows(engine, rows)
+        call_snippet(strategy, insert_rows, rows, _session(conninfo))
     with _connect(conninfo) as conn:
         conn.execute(
             f"INSERT INTO {TABLE} (name, email, active, created_at)"

@@ -14,7 +14,14 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 from shop import LINE_ITEMS, LINE_ITEMS_SQL, SCHEMA_SQL, state
-from snippet_util import check_tidy, import_snippet, variant_id, variants, workload
+from snippet_util import (
+    call_snippet,
+    check_tidy,
+    import_snippet,
+    variant_id,
+    variants,
+    workload,
+)
 
 from advisor.advice.rules import recommend
 from advisor.bench.data.datagen import Row
@@ -22,11 +29,11 @@ from advisor.bench.data.typegen import TableData
 from advisor.bench.introspect import read_table, snippet_table
 from advisor.bench.server import Target, quote_ident
 from advisor.bench.strategies.adapt import driver_row
+from advisor.bench.strategies.frames import pandas_frame
 from advisor.bench.verify import first_difference, verifier_for
 from advisor.errors import InputError
 from advisor.snippets import snippet
 from advisor.snippets.table import SnippetTable
-from advisor.strategy_info import STRATEGIES, Layer
 from advisor.tables import TableSpec
 from advisor.workload import InputShape, Workload
 
@@ -112,6 +119,13 @@ def test_a_table_that_cannot_be_read_is_an_input_error(
 # --- every variant, run ---------------------------------------------------------------------
 
 LABELS = {"shop.orders": "orders", LINE_ITEMS: "line_items"}
+# What the ADBC paths cannot write (see snippets.table.adbc_limits), as the libraries say it:
+# polars has no JSON type, and pyarrow builds no list of JSON values.
+CANNOT = {
+    ("polars_adbc", "shop.orders"): "unsupported jsonb version number",
+    ("polars_adbc", LINE_ITEMS): "conversion from `struct",
+    ("adbc_ingest", LINE_ITEMS): "Conversion failed for column extras",
+}
 VARIANTS = [
     pytest.param(name, sid, w, id=f"{LABELS[name]}-{variant_id(sid, w)}")
     for name in TABLES
@@ -186,6 +200,8 @@ def _input(
             ns["Reflected"].prepare(engine)
         make = ns.get(table.model, SimpleNamespace)
         return [make(**d) for d in dicts]
+    if w.shape is InputShape.DATAFRAME:
+        return pandas_frame(spec.insert_columns, rows)
     return _csv_file(target, table, spec, rows, tmp)
 
 
@@ -228,11 +244,7 @@ def _run(
     returned = []
     for rows in passes:
         data = _input(w, rows, ns, case, target, engine, tmp)
-        if STRATEGIES[strategy].layer is Layer.DRIVER:
-            with target.connect() as conn:
-                result = function(conn, data)
-        else:
-            result = function(engine, data)
+        result = call_snippet(strategy, function, data, target.session_conninfo())
         generated = _stored(target, table, spec, rows)
         if w.returning:
             assert sorted(result) == generated
@@ -255,11 +267,19 @@ def test_snippet_writes_the_users_table(
     tmp_path: Path,
 ) -> None:
     table, spec = described[name]
-    code = _run(strategy, w, (table, spec), target, engine, tmp_path)
+    code = snippet(strategy, w, table)
     check_tidy(code)
     for column in table.columns:  # the code names the user's columns
         assert repr(column.name)[1:-1] in code
     assert table.name in code
+    if (strategy, name) in CANNOT:
+        # What the library refuses, said above the code (and in the recommendation).
+        assert f"Careful: {strategy} cannot write" in _prose(code)
+        with pytest.raises(Exception, match=CANNOT[strategy, name]):
+            _run(strategy, w, (table, spec), target, engine, tmp_path)
+        return
+    assert "Careful:" not in code
+    _run(strategy, w, (table, spec), target, engine, tmp_path)
 
 
 # --- a table without keys -----------------------------------------------------------------
@@ -299,6 +319,22 @@ def test_the_warnings_name_what_the_table_lacks(
     assert "shop.events has no primary key or unique constraint on the columns" in joined
     assert "The ORM maps only tables with a primary key" in joined
     assert "has no primary key or unique key: the ORM cannot map it" in _prose(rec.snippet)
+
+
+def test_the_warnings_name_what_adbc_cannot_write(
+    described: dict[str, tuple[SnippetTable, TableSpec]],
+) -> None:
+    items, _ = described[LINE_ITEMS]
+    rec = recommend(
+        workload("dataframe", upsert=False, returning=False, rows=5_000_000), table=items
+    )
+    assert rec.strategy == "adbc_ingest"
+    assert (
+        'adbc_ingest cannot write extras (jsonb[]) of "Sales Data"."LineItems": Arrow holds no'
+        " list of JSON or uuid values for ADBC to write; pandas_copy can."
+    ) in rec.warnings
+    orders, _ = described["shop.orders"]
+    assert not any("cannot write" in w for w in recommend(rec.workload, table=orders).warnings)
 
 
 def test_returning_ids_from_a_table_that_generates_none_is_an_input_error(

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from dbutil import sandbox_exists
 from rich.console import Console
-from textual.widgets import Button, DataTable, Input, OptionList, Static
+from textual.widgets import Button, Checkbox, DataTable, Input, OptionList, Static
 
 from advisor.bench.runner import run_benchmark
 from advisor.bench.server import Target
@@ -22,7 +22,7 @@ from advisor.tui.widgets.bench_panel import BenchPanel
 from advisor.tui.widgets.charts import ComparisonChart
 
 CHOICES = {
-    "shape": ["objects", "dicts", "tuples", "csv"],
+    "shape": ["objects", "dicts", "tuples", "csv", "dataframe"],
     "correctness": ["low", "medium", "high"],
     "frequency": ["once", "daily", "hourly", "continuous"],
 }
@@ -72,6 +72,45 @@ async def test_three_contrasting_workloads_get_their_recommendation(
         assert f"Recommended  {strategy}" in card
         assert f"{answers[0]}, " in card and "Why" in card and "Alternatives" in card
         assert "def " in _text(app, "#snippet")
+
+
+async def test_a_dataframe_inside_an_event_loop_is_measured_with_its_async_alternatives(
+    dsn: str,
+) -> None:
+    """The DataFrame answer and the asyncio checkbox on the last step; the benchmark screen
+    preselects the plan, whose asyncio strategies run in the app's worker thread."""
+    app = make_app(dsn=dsn)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _choose(pilot, "shape", "dataframe")
+        await pilot.press(*"1M", "enter")
+        await _choose(pilot, "correctness", "medium")
+        await _choose(pilot, "frequency", "daily")
+        box = app.screen.query_one("#answer-asyncio", Checkbox)
+        assert "asyncio event loop" in str(box.label)
+        box.value = True
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, RecommendationScreen)
+        assert screen.recommendation.strategy == "adbc_ingest"
+        assert "await asyncio.to_thread(insert_frame, " in _text(app, "#snippet")
+        await pilot.press("b")
+        await pilot.pause()
+        bench = app.screen
+        assert isinstance(bench, BenchmarkScreen)
+        planned = bench.plan.strategies
+        assert {"adbc_ingest", "pandas_copy", "asyncpg_copy"} <= set(planned)
+        assert not {"driver_copy", "psycopg2_copy_expert"} & set(planned), "blocking: not offered"
+        bench.query_one("#rows", Input).value = "300"
+        bench.query_one("#repeat", Input).value = "1"
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        report = bench.query_one(BenchPanel).report
+        assert report is not None and [r.strategy for r in report.results] == planned
+        assert all(r.verified for r in report.results), [
+            (r.strategy, r.error) for r in report.results
+        ]
 
 
 async def test_an_invalid_volume_is_marked_inline_and_the_step_stays() -> None:

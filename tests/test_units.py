@@ -1,7 +1,7 @@
 import pytest
 
 from advisor.errors import InputError
-from advisor.strategy_info import ALL_IDS, GROUPS, parse_strategy_ids
+from advisor.strategy_info import ALL_IDS, GROUPS, SYNC_IDS, parse_strategy_ids
 from advisor.units import format_count, format_seconds, parse_count
 
 
@@ -47,10 +47,23 @@ def test_strategy_ids_all_and_lists_keep_catalog_order() -> None:
     ]
 
 
-def test_unknown_strategy_suggests_the_closest_and_lists_all() -> None:
+def test_group_names_expand_in_catalog_order() -> None:
+    assert parse_strategy_ids("sync") == list(SYNC_IDS)
+    assert parse_strategy_ids("psycopg2,driver_copy") == [
+        "driver_copy",
+        "psycopg2_execute_values",
+        "psycopg2_copy_expert",
+    ]
+    assert parse_strategy_ids("async") == list(GROUPS["async"])
+    assert set(parse_strategy_ids("sync,dataframe,async,psycopg2")) == set(ALL_IDS)
+
+
+def test_unknown_strategy_suggests_the_closest_and_names_the_groups() -> None:
     with pytest.raises(InputError) as err:
         parse_strategy_ids("driver_cpy")
     message = str(err.value)
     assert "did you mean 'driver_copy'" in message
-    assert all(group in message for group in ("all", *GROUPS)), "the groups are listed"
-    assert "advisor strategies" in message, "and where the ids are"
+    assert "groups: all, sync, dataframe, async, psycopg2" in message
+    assert "`advisor strategies`" in message
+    with pytest.raises(InputError, match="did you mean 'dataframe'"):
+        parse_strategy_ids("dataframes")

@@ -1,13 +1,15 @@
 import struct
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from advisor.bench.server import Target
 from advisor.bench.verify import (
     ChecksumBuilder,
     Verifier,
     canonical,
     column_check,
     first_difference,
+    register_infinity_loaders,
     verifier_for,
 )
 from advisor.tables import STANDARD, Column, TableSpec
@@ -96,19 +98,65 @@ def test_json_is_compared_as_data_and_a_json_null_is_not_sql_null() -> None:
     assert not _same(docs, [None], ["null"])
 
 
-def test_character_n_pads_and_numeric_compares_by_value() -> None:
+def test_character_n_pads_and_a_declared_scale_compares_numerics_by_value() -> None:
     code = Column("code", "character(4)")
     assert _same(code, "ab", "ab  ")
     assert not _same(code, "ab", "ab")
     assert _same(Column("codes", "character(3)[]"), ["a", None], ["a  ", None])
-    amount = Column("amount", "numeric(10,2)")
+    amount = Column("amount", "numeric(10,2)")  # PostgreSQL pads every value to scale 2
     assert _same(amount, Decimal("1.5"), Decimal("1.50"))
     assert _same(amount, Decimal("NaN"), Decimal("NaN"))
     assert not _same(amount, Decimal("1.5"), Decimal("1.51"))
     assert _same(
-        Column("amounts", "numeric[]"),
+        Column("amounts", "numeric(6,1)[]"),
         [Decimal("NaN"), [Decimal(1)]],
         [Decimal("NaN"), [Decimal("1.0")]],
+    )
+
+
+def test_a_numeric_without_declared_scale_keeps_the_scale_it_was_sent_with() -> None:
+    """ADBC sends Decimal("0.10") as 0.1: equal as Decimals, a different numeric."""
+    number = Column("n", "numeric")
+    assert not _same(number, Decimal("0.10"), Decimal("0.1"))
+    assert not _same(number, Decimal("1"), Decimal("1.0"))
+    assert _same(number, Decimal("0.10"), Decimal("0.10"))
+    assert _same(number, Decimal("1E+100"), Decimal(10**100)), "stored with scale 0"
+    assert _same(number, Decimal("-1E-30"), Decimal("-0.000000000000000000000000000001"))
+    for special in ("NaN", "Infinity", "-Infinity"):
+        assert _same(number, Decimal(special), Decimal(special))
+    assert not _same(number, Decimal("Infinity"), Decimal("NaN")), "psycopg2's change"
+    numbers = Column("ns", "numeric[]")
+    assert not _same(numbers, [Decimal("0.10"), None], [Decimal("0.1"), None])
+    assert _same(
+        numbers, [[Decimal("NaN")], [Decimal("2.50")]], [[Decimal("NaN")], [Decimal("2.50")]]
+    )
+    found = first_difference(
+        [(1, Decimal("0.10"))],
+        [(1, Decimal("0.1"))],
+        ["id", "n"],
+        _verifier(Column("id", "bigint"), number),
+    )
+    assert found == "input row 1, column 'n': sent Decimal('0.10'), stored Decimal('0.1')"
+
+
+def test_infinite_dates_and_timestamps_are_read_back_as_their_names(target: Target) -> None:
+    """asyncpg stores date.min/max and datetime.min/max as -infinity/infinity: Python cannot
+    hold those, and the verifier must show them rather than fail."""
+    with target.connect() as conn, conn.cursor(binary=True) as cur:
+        register_infinity_loaders(cur)
+        row = cur.execute(
+            "SELECT '-infinity'::date, 'infinity'::timestamp, '-infinity'::timestamptz,"
+            " ARRAY['infinity'::date, NULL, '2024-02-29'], '2000-01-01'::date"
+        ).fetchone()
+    assert row is not None
+    assert [str(v) for v in row[:3]] == ["-infinity", "infinity", "-infinity"]
+    assert [str(v) if v else v for v in row[3]] == ["infinity", None, "2024-02-29"]
+    assert row[4] == date(2000, 1, 1)
+    found = first_difference(
+        [(datetime(1, 1, 1),)], [row[1:2]], ["ts"], _verifier(Column("ts", "timestamp"))
+    )
+    assert (
+        found == "input row 1, column 'ts': sent datetime.datetime(1, 1, 1, 0, 0), stored infinity"
     )
 
 

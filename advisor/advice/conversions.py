@@ -54,7 +54,7 @@ _NEEDS = {
     Shape.ARROW: InputShape.DATAFRAME,
 }
 # Strategies that read a CSV file as it is (COPY ... FORMAT csv).
-READS_CSV = frozenset({"driver_copy", "psycopg_async_copy"})
+READS_CSV = frozenset({"driver_copy", "psycopg_async_copy", "psycopg2_copy_expert"})
 
 
 @dataclass(frozen=True)

@@ -100,9 +100,7 @@ def recommend(
         strategy=pick,
         reasons=tuple(decider.reasons),
         trade_offs=TRADE_OFFS[pick],
-        warnings=tuple(
-            warnings(decider, pick) + table_warnings(table, workload, STRATEGIES[pick].layer)
-        ),
+        warnings=tuple(warnings(decider, pick) + table_warnings(table, workload, pick)),
         alternatives=tuple(alternatives(decider, pick)),
         estimate_s=estimate.seconds,
         estimate_source=estimator.source_for(workload.rows),
@@ -193,6 +191,8 @@ class Decider:
             )
             return Layer.ORM
         layer = HOME[w.shape]
+        if layer is Layer.DATAFRAME:
+            loop = ""  # it has no async form: the next reason says where it runs instead
         self.because("shape", f"{HOME_WHY[w.shape]}: the {layer} layer{loop}")
         if w.asyncio and layer is Layer.DATAFRAME:
             self.because(

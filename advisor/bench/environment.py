@@ -2,16 +2,40 @@
 
 import os
 import platform
-from importlib.metadata import version
+from collections.abc import Iterable
+from importlib.metadata import PackageNotFoundError, version
 
 from advisor import __version__
 from advisor.bench.latency import measure_rtt
 from advisor.bench.server import Target
 from advisor.results import Environment
+from advisor.strategy_info import STRATEGIES
+
+# The distribution behind each optional module, when the names differ.
+_DISTRIBUTIONS = {
+    "adbc_driver_postgresql": "adbc-driver-postgresql",
+    "psycopg2": "psycopg2-binary",
+}
 
 
-def collect(target: Target, proxied: Target | None = None) -> Environment:
-    """`proxied`: the same server behind the latency proxy, when the run goes through it."""
+def library_versions(strategies: Iterable[str]) -> dict[str, str]:
+    """Versions of the optional libraries these strategies use, read from the installed
+    metadata (no import); a library that is not installed is left out."""
+    out: dict[str, str] = {}
+    for module in sorted({m for sid in strategies for m in STRATEGIES[sid].modules}):
+        name = _DISTRIBUTIONS.get(module, module)
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            continue
+    return out
+
+
+def collect(
+    target: Target, proxied: Target | None = None, strategies: Iterable[str] = ()
+) -> Environment:
+    """`proxied`: the same server behind the latency proxy, when the run goes through it;
+    `strategies`: those planned, whose optional libraries' versions are recorded."""
     import psycopg
 
     info = target.info()
@@ -29,4 +53,5 @@ def collect(target: Target, proxied: Target | None = None) -> Environment:
         target_description=info.describe(),
         rtt_ms=measure_rtt(target),
         proxied_rtt_ms=None if proxied is None else measure_rtt(proxied),
+        libraries=library_versions(strategies),
     )

@@ -22,6 +22,7 @@ from advisor.bench.server import Sandbox, Target
 from advisor.bench.session import Feed, Session
 from advisor.bench.table import BenchTable
 from advisor.results import BenchPlan, BenchReport
+from advisor.strategy_info import STRATEGIES, Layer
 
 
 def resolve_dataset(plan: BenchPlan, sandbox: Sandbox) -> Dataset:
@@ -30,6 +31,23 @@ def resolve_dataset(plan: BenchPlan, sandbox: Sandbox) -> Dataset:
     if plan.data == "adversarial":
         return AdversarialData()
     return StandardData(plan.seed)
+
+
+def strategy_notes(plan: BenchPlan) -> list[str]:
+    """What a reader must know about how some of the planned strategies are measured."""
+    notes = []
+    if "polars_adbc" in plan.strategies:
+        notes.append(
+            "polars_adbc: write_database commits after every call, so its run is one "
+            f"transaction per batch of up to {plan.batch_rows:,} rows (the others: one per run)"
+        )
+    frames = [sid for sid in plan.strategies if STRATEGIES[sid].layer is Layer.DATAFRAME]
+    if plan.memory and frames:
+        notes.append(
+            "peak MiB is the Python heap (tracemalloc): what pyarrow, polars and the ADBC "
+            f"driver allocate outside it is not counted ({', '.join(frames)})"
+        )
+    return notes
 
 
 def run_benchmark(
@@ -48,12 +66,12 @@ def run_benchmark(
     t0 = time.monotonic()
     emit: EventHandler = on_event or (lambda event: None)
     with simulated_distance(target, plan.simulated_rtt_ms) as work, Sandbox(work) as sandbox:
-        environment = collect(target, work if work is not target else None)
+        environment = collect(target, work if work is not target else None, plan.strategies)
         report = BenchReport(plan=plan, environment=environment, started=started)
         dataset = resolve_dataset(plan, sandbox)
         table = BenchTable(sandbox, dataset.spec)
         table.create()
-        report.notes = list(table.notes)
+        report.notes = [*table.notes, *strategy_notes(plan)]
         feed = Feed(dataset, plan.rows, plan.batch_rows)
         session = Session(work, plan, emit, cancel, table, feed)
         if dataset.spec.source is not None:

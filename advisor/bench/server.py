@@ -23,6 +23,10 @@ SANDBOX_SCHEMA = "advisor_bench"
 SANDBOX_MARK = "pg-insert-advisor sandbox: created and dropped by the tool, safe to drop"
 _LOCK_KEY = 0x7067_6164_7669_73  # pg_advisory_lock key: one advisor run per server at a time
 DSN_ENV_VARS = ("ADVISOR_DSN", "DATABASE_URL")
+APPLICATION_NAME = "pg-insert-advisor"
+# Every connection reads and writes timestamps in UTC, whatever the server's own setting.
+SESSION_TIMEZONE = "UTC"
+CONNECT_TIMEOUT_S = 10
 
 # libpq's parameters that hold a secret: those PQconndefaults() marks "*" (hide the value), and
 # the SCRAM keys (marked "D", debug, but either one is enough to log in). passfile, sslkey and
@@ -217,19 +221,36 @@ class Target:
         import psycopg
 
         conninfo = self._ensure_conninfo()
-        params: dict[str, Any] = {
-            "application_name": "pg-insert-advisor",
-            "options": "-c TimeZone=UTC",
-        }
-        if "connect_timeout" not in self._params():
-            params["connect_timeout"] = 10
         try:
-            return psycopg.connect(conninfo, autocommit=autocommit, **params)
+            return psycopg.connect(conninfo, autocommit=autocommit, **self._session_params())
         except psycopg.OperationalError as exc:
             where = "the embedded server" if self.embedded else repr(self.mask(conninfo))
             raise InputError(
                 f"cannot connect to {where}: {_first_line(exc, *self._secrets)}"
             ) from None
+
+    def _session_params(self) -> dict[str, Any]:
+        params: dict[str, Any] = {
+            "application_name": APPLICATION_NAME,
+            "options": f"-c TimeZone={SESSION_TIMEZONE}",
+        }
+        if "connect_timeout" not in self._params():
+            params["connect_timeout"] = CONNECT_TIMEOUT_S
+        return params
+
+    def session_conninfo(self) -> str:
+        """The connection string with this tool's session settings, as key=value pairs, for
+        the libraries that hand it to libpq themselves (psycopg2, ADBC). May hold a
+        password: never print it."""
+        from psycopg.conninfo import make_conninfo
+
+        return make_conninfo(self._ensure_conninfo(), **self._session_params())
+
+    def session_params(self) -> dict[str, Any]:
+        """`session_conninfo` parsed into libpq's keywords (for asyncpg, which has no libpq)."""
+        from psycopg.conninfo import conninfo_to_dict
+
+        return dict(conninfo_to_dict(self.session_conninfo()))
 
     def info(self) -> TargetInfo:
         if self._info is None:

@@ -17,6 +17,7 @@ from typing import Any
 
 from advisor.bench.data.datagen import Dataset, Row
 from advisor.bench.events import EventHandler, Progress, RunFinished
+from advisor.bench.failures import NativeInputError, build_errors, finding_errors
 from advisor.bench.server import Target
 from advisor.bench.strategies import Strategy, create
 from advisor.bench.table import BenchTable
@@ -97,7 +98,13 @@ class Session:
     ) -> None:
         self.target, self.plan, self.emit, self.cancel = target, plan, emit, cancel
         self.table, self.feed = table, feed
-        self.steps = plan.total_runs
+        # Strategies whose optional libraries are not installed: reported n/a, never run.
+        self.unavailable = {
+            sid: f"needs {missing}: {STRATEGIES[sid].install_hint}"
+            for sid in plan.strategies
+            if (missing := STRATEGIES[sid].missing_module()) is not None
+        }
+        self.steps = plan.total_runs - plan.runs_per_strategy * len(self.unavailable)
         self.step = 0
 
     def check_cancel(self) -> None:
@@ -138,7 +145,7 @@ class Session:
                 if rows is None:
                     watch.resume()
                     return
-                batch = next(ready) if ready is not None else strategy.prepare(rows)
+                batch = next(ready) if ready is not None else self.build(strategy, rows)
                 done += len(rows)
                 watch.resume()
                 yield batch
@@ -159,9 +166,20 @@ class Session:
     def prebuild(self, strategy: Strategy) -> list[list[Any]]:
         gc.disable()  # building 100k instrumented ORM objects takes half as long without GC passes
         try:
-            return [strategy.prepare(batch) for batch in self.feed.batches()]
+            return [self.build(strategy, batch) for batch in self.feed.batches()]
         finally:
             gc.enable()
+
+    def build(self, strategy: Strategy, rows: list[Row]) -> Any:
+        """The strategy's native input; a value the frame cannot hold is a finding."""
+        try:
+            return strategy.prepare(rows)
+        except build_errors() as exc:
+            # The frame builders name the column; other errors are named by their type.
+            what = exc if isinstance(exc, NativeInputError) else f"{type(exc).__name__}: {exc}"
+            raise NativeInputError(
+                f"cannot build the {strategy.info.native_input} from these rows: {what}"
+            ) from exc
 
     def verify(self) -> tuple[bool, str | None]:
         """Compare what is stored with the input and with the plan's row count (an input
@@ -210,12 +228,12 @@ class Session:
             self.table.reset()
 
     def bench_strategy(self, strategy_id: str) -> StrategyResult:
-        import psycopg
-        import sqlalchemy.exc
-
         info = STRATEGIES[strategy_id]
         plan = self.plan
         result = StrategyResult(strategy_id, info.layer.value, info.shape.value, plan.rows)
+        if strategy_id in self.unavailable:
+            result.unavailable = self.unavailable[strategy_id]
+            return result
         result.peak_includes_batch = plan.memory and not self.feed.cached
         strategy = create(strategy_id, self.target, self.table)
         # The memory pass is untimed, so it serves as the first warmup run when there is one.
@@ -242,13 +260,16 @@ class Session:
                 else:
                     result.peak_mib = peak
                 self.finish_run(strategy_id, phase, run, runs, seconds, ok)
-        except (psycopg.Error, sqlalchemy.exc.SQLAlchemyError, ValueError, OverflowError) as exc:
+        except finding_errors() as exc:
             # A strategy that cannot take these rows is a finding to show, not a crash,
             # unless the server itself went away.
             admin = self.table.sandbox.admin
             if admin.broken or admin.closed:
                 raise BenchFailure(f"lost the connection to the server: {first_line(exc)}") from exc
-            result.error = f"{type(exc).__name__}: {first_line(exc)}"
+            message = first_line(exc)
+            result.error = (
+                message if isinstance(exc, NativeInputError) else f"{type(exc).__name__}: {message}"
+            )
         finally:
             strategy.close()
         return result

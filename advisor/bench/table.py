@@ -8,7 +8,12 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from advisor.bench.server import Sandbox, quote_ident
-from advisor.bench.verify import Checksum, ChecksumBuilder, verifier_for
+from advisor.bench.verify import (
+    Checksum,
+    ChecksumBuilder,
+    register_infinity_loaders,
+    verifier_for,
+)
 from advisor.errors import InputError
 from advisor.tables import TableSpec
 
@@ -94,6 +99,7 @@ class BenchTable:
         bits, enums and JSON as text), streamed in binary through a server cursor."""
         conn = self.sandbox.admin
         with conn.transaction(), conn.cursor(name="advisor_verify", binary=True) as cur:
+            register_infinity_loaders(cur)
             cur.execute(f"SELECT {self.verifier.select_list} FROM {self.qualified}")
             while batch := cur.fetchmany(FETCH_ROWS):
                 yield batch

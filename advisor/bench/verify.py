@@ -4,9 +4,16 @@ The checksum is order-independent (a sum of row hashes modulo 2**64) so a strate
 rows in any order. Values are first made canonical where Python equality is not exact enough:
 `-0.0 == 0.0` and `nan != nan` for floats and numerics, unhashable lists and dicts for arrays
 and JSON, blank padding for character(n), SQL NULL versus a JSON null.
+A numeric without a declared precision keeps the scale it was sent with (0.10 stays 0.10),
+so there the scale is compared too; numeric(p, s) rounds or pads every value to scale s, so
+there only the value can differ. Dates and timestamps that Python cannot hold (PostgreSQL's
+infinity and -infinity, which asyncpg stores for date.min/max and datetime.min/max) are
+read back as their name, so they show as a difference instead of breaking the verification.
 When the checksums differ, `first_difference` finds the first input row that did not arrive
 intact and says which column changed.
 """
+
+from __future__ import annotations
 
 import json
 import math
@@ -15,10 +22,13 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from advisor.bench.data.datagen import Row, map_columns
 from advisor.tables import Column, TableSpec
+
+if TYPE_CHECKING:
+    import psycopg
 
 Canon = Callable[[Row], Hashable]
 Transform = Callable[[Any], Any]
@@ -103,6 +113,17 @@ def _decimal_key(value: Any) -> Any:
     return ("nan",) if isinstance(value, Decimal) and value.is_nan() else value
 
 
+def _decimal_scale_key(value: Any) -> Any:
+    """The value and its scale: Decimal("0.10") == Decimal("0.1"), but a numeric column
+    without a declared scale stores 0.10 and 0.1 differently. The scale of 1E+100 is 0,
+    as PostgreSQL stores it."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return _decimal_key(value)
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)  # finite
+    return ("numeric", value, max(0, -exponent))
+
+
 def _pack_double(value: Any) -> Any:
     return None if value is None else struct.pack(">d", value)
 
@@ -169,6 +190,7 @@ _EXACT = ColumnCheck("{c}", None, None)
 _AS_TEXT = ColumnCheck("{c}::text", None, None)  # enums: psycopg has no loader for them
 _JSON = ColumnCheck("{c}::text", _json_key, _stored_json_key, _show_json)
 _NUMERIC = ColumnCheck("{c}", _decimal_key, _decimal_key)
+_NUMERIC_SCALE = ColumnCheck("{c}", _decimal_scale_key, _decimal_scale_key)
 _CANONICAL = ColumnCheck("{c}", canonical, canonical)
 
 
@@ -185,7 +207,7 @@ def column_check(column: Column) -> ColumnCheck:
     if base in ("json", "jsonb"):
         return _JSON
     if base == "numeric":
-        return _NUMERIC
+        return _NUMERIC if column.modifiers else _NUMERIC_SCALE
     if base == "character" and column.modifiers:
         return ColumnCheck("{c}", _padded(column.modifiers[0]), None)
     if base in _EXACT_TYPES:
@@ -201,10 +223,58 @@ def _array_check(column: Column) -> ColumnCheck:
     if base in ("json", "jsonb"):
         return ColumnCheck("{c}::text[]", _each(_json_key), _each(_stored_json_key))
     if base == "numeric":
-        return ColumnCheck("{c}", _each(_decimal_key), _each(_decimal_key))
+        key = _decimal_key if column.modifiers else _decimal_scale_key
+        return ColumnCheck("{c}", _each(key), _each(key))
     if base == "character" and column.modifiers:
         return ColumnCheck("{c}", _each(_padded(column.modifiers[0])), _each(canonical))
     return ColumnCheck("{c}", _each(canonical), _each(canonical))
+
+
+_INFINITIES = {
+    b"\x7f\xff\xff\xff": "infinity",  # date: int32 days
+    b"\x80\x00\x00\x00": "-infinity",
+    b"\x7f\xff\xff\xff\xff\xff\xff\xff": "infinity",  # timestamp(tz): int64 microseconds
+    b"\x80\x00\x00\x00\x00\x00\x00\x00": "-infinity",
+}
+
+
+def register_infinity_loaders(cursor: psycopg.Cursor[Any]) -> None:
+    """Let `cursor` read back in binary the dates and timestamps Python cannot hold (its
+    datetime stops at years 1 and 9999): infinity and -infinity come back as those words,
+    anything else out of range as a description. psycopg would raise DataError instead.
+
+    psycopg's C loaders cannot be subclassed, so each is wrapped; the wrapper costs a call
+    per date or timestamp read, only in the verifier.
+    """
+    from psycopg import DataError, abc
+    from psycopg.adapt import Loader
+    from psycopg.pq import Format
+
+    def tolerant(oid: int) -> type[Loader]:
+        found = cursor.adapters.get_loader(oid, Format.BINARY)
+        assert found is not None, "psycopg loads dates and timestamps in binary"
+        base: type[abc.Loader] = found
+
+        class InfinityTolerant(Loader):
+            format = Format.BINARY
+
+            def __init__(self, oid: int, context: Any = None) -> None:
+                super().__init__(oid, context)
+                self._load = base(oid, context).load
+
+            def load(self, data: Any) -> Any:
+                try:
+                    return self._load(data)
+                except DataError as exc:
+                    name = _INFINITIES.get(bytes(data))
+                    return _Shown(name if name else f"a value out of Python's range ({exc})")
+
+        return InfinityTolerant
+
+    for name in ("date", "timestamp", "timestamptz"):
+        info = cursor.adapters.types.get(name)
+        if info is not None:
+            cursor.adapters.register_loader(info.oid, tolerant(info.oid))
 
 
 @dataclass(frozen=True)

@@ -35,17 +35,28 @@ from advisor.cli.options import (
 )
 from advisor.limits import MAX_BENCH_ROWS, MAX_REPEAT, MAX_SWEEP_POINTS, MAX_WARMUP
 from advisor.results import DATA_SETS, BenchPlan, BenchReport, SweepReport
-from advisor.strategy_info import STRATEGIES
+from advisor.strategy_info import GROUP_TITLES, GROUPS, STRATEGIES, Group
 from advisor.units import format_count
 
 
 @click.command()
 def strategies() -> None:
-    """List the strategy ids with their layer, native input and purpose."""
-    width = max(map(len, STRATEGIES))
-    click.echo(f"{'id':<{width}}  layer   input    what it does")
-    for info in STRATEGIES.values():
-        click.echo(f"{info.id:<{width}}  {info.layer:<6}  {info.shape:<7}  {info.summary}")
+    """List the strategies by group: id, layer, native input, whether its libraries are
+    installed, and what it is for. `bench --strategies` takes ids and group names."""
+    id_width = max(map(len, STRATEGIES))
+    input_width = max(len(info.native_input) for info in STRATEGIES.values())
+    for group, ids in GROUPS.items():
+        click.echo(f"{group} — {GROUP_TITLES[Group(group)]}")
+        for sid in ids:
+            info = STRATEGIES[sid]
+            missing = info.missing_module()
+            state = f"n/a: {info.install_hint}" if missing else "available"
+            click.echo(
+                f"  {sid:<{id_width}}  {info.layer:<9}  {info.native_input:<{input_width}}  {state}"
+            )
+            click.echo(f"  {'':<{id_width}}  {info.summary}")
+        click.echo()
+    click.echo("advisor bench --strategies takes ids and these group names, and `all`.")
 
 
 @click.command()
@@ -94,9 +105,11 @@ def strategies() -> None:
     "--strategies",
     "strategy_ids",
     type=STRATEGY_LIST,
-    default="all",
+    default="sync",
     show_default=True,
-    help="Strategy ids, comma-separated (see `advisor strategies`).",
+    help="Strategy ids and groups, comma-separated: sync (the seed article's eight), "
+    "dataframe (pandas, polars, ADBC), async (asyncio), psycopg2, all; ids and what is "
+    "installed: `advisor strategies`.",
 )
 @dsn_option
 @click.option(
@@ -160,10 +173,12 @@ def bench(
 ) -> None:
     """Measure insert strategies on a real PostgreSQL and verify every run.
 
-    Each strategy gets the rows in its native shape (ORM objects, dicts or tuples) built
-    while the clock is paused; only the insert and its commit are timed. Every run starts
-    from an empty table in the sandbox schema `advisor_bench`, is checked (row count and a
-    content checksum), and the schema is dropped at the end, also on Ctrl-C.
+    Each strategy gets the rows in its native shape (ORM objects, dicts, tuples, a pandas
+    or polars DataFrame, an Arrow table) built while the clock is paused; only the insert
+    and its commit are timed. Every run starts from an empty table in the sandbox schema
+    `advisor_bench`, is checked (row count and a content checksum), and the schema is
+    dropped at the end, also on Ctrl-C. A strategy whose optional libraries are not
+    installed is shown as n/a, with the pip command that adds them.
 
     The round trip to the server (median of 20 `SELECT 1`) is measured and shown with
     the results; --rtt-ms adds a simulated distance to it.
@@ -172,6 +187,8 @@ def bench(
     Examples:
       advisor bench
       advisor bench --rows 1M --strategies driver_copy,driver_copy_binary
+      advisor bench --strategies all --rows 20k
+      advisor bench --strategies dataframe --data adversarial --rows 2000
       advisor bench --json results.json --markdown - --no-chart
       advisor bench --rows 1M --save profiles/one-off-load.toml
       advisor bench --sweep 100..100k --strategies orm_add_all,driver_copy --json sweep.json
@@ -314,7 +331,7 @@ def print_report(report: BenchReport, stream: Any, *, chart: bool) -> None:
         )
         table.add_column(header, justify="left" if i < 2 else "right", no_wrap=True)
     for cells in table_rows(report):
-        style = "red" if cells[7] != "yes" else None
+        style = {"yes": None, "n/a": "dim"}.get(cells[7], "red")
         table.add_row(*(cells[i] for i in keep), style=style)
     console.print(table)
     for line in filter(None, (ceiling_line(report), *findings(report))):

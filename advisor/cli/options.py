@@ -87,9 +87,9 @@ class TableNameType(click.ParamType):  # type: ignore[type-arg]
 
 
 class StrategiesType(click.ParamType):  # type: ignore[type-arg]
-    """`all` or a comma-separated list of strategy ids."""
+    """Strategy ids and group names (sync, dataframe, async, psycopg2, all), comma-separated."""
 
-    name = "all|ID,ID"
+    name = "GROUP|ID,..."
 
     def convert(
         self, value: Any, param: click.Parameter | None, ctx: click.Context | None

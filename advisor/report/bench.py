@@ -25,8 +25,11 @@ RECOMMENDED = "←"  # marks the advice's pick in a bench that came from a workl
 
 
 def ranked(report: BenchReport) -> list[StrategyResult]:
-    """Fastest first; strategies that failed to insert at the end."""
-    return sorted(report.results, key=lambda r: (r.error is not None, -r.rows_per_s))
+    """Fastest first; then the strategies that failed to insert, then those not run."""
+    return sorted(
+        report.results,
+        key=lambda r: (r.unavailable is not None, r.error is not None, -r.rows_per_s),
+    )
 
 
 def seconds_span(low_s: float, high_s: float) -> str:
@@ -40,6 +43,8 @@ def seconds_span(low_s: float, high_s: float) -> str:
 
 
 def verified_cell(r: StrategyResult) -> str:
+    if r.unavailable:
+        return "n/a"
     if r.error:
         return "FAILED"
     return "yes" if r.verified else "NO"
@@ -161,11 +166,21 @@ def findings(report: BenchReport) -> list[str]:
                 "has costs of its own (the server reads and parses a file, or copies a table), "
                 "so it is a reference, not a hard limit"
             )
+    lines += unavailable_lines(report)
     if any(r.peak_includes_batch for r in report.results):
         lines.append(
             "* peak memory includes one input batch (the input was too large to build first)"
         )
     return lines
+
+
+def unavailable_lines(report: BenchReport) -> list[str]:
+    """One line per missing extra: which strategies were not run, and how to install it."""
+    by_reason: dict[str, list[str]] = {}
+    for r in report.results:
+        if r.unavailable:
+            by_reason.setdefault(r.unavailable, []).append(r.strategy)
+    return [f"n/a (not run): {', '.join(ids)}: {why}" for why, ids in by_reason.items()]
 
 
 def markdown(report: BenchReport) -> str:
@@ -195,9 +210,11 @@ def markdown(report: BenchReport) -> str:
 
 
 def environment_line(env: Environment) -> str:
+    libraries = "".join(f", {name} {v}" for name, v in env.libraries.items())
     return (
         f"Python {env.python}, psycopg {env.psycopg} (libpq {env.libpq}), SQLAlchemy "
-        f"{env.sqlalchemy}, PostgreSQL {env.server_version}, {env.cpu_count} CPUs, {env.platform}"
+        f"{env.sqlalchemy}{libraries}, PostgreSQL {env.server_version}, {env.cpu_count} CPUs, "
+        f"{env.platform}"
     )
 
 

@@ -25,6 +25,7 @@ class Comparison:
     verified: bool  # the new measurement
     saved_runs_s: tuple[float, ...] = ()
     new_runs_s: tuple[float, ...] = ()
+    unavailable: bool = False  # not run: its optional library is missing here
 
     @property
     def ratio(self) -> float | None:
@@ -61,6 +62,7 @@ def compare(saved: BenchReport | None, new: BenchReport) -> list[Comparison]:
                 r.verified,
                 tuple(old.runs_s) if old else (),
                 tuple(r.runs_s) if r.verified else (),
+                r.unavailable is not None,
             )
         )
     return out
@@ -73,7 +75,9 @@ def comparison_cells(c: Comparison) -> tuple[str, ...]:
     from advisor.units import format_count
 
     ratio = c.ratio
-    if not c.verified:
+    if c.unavailable:
+        flag = "n/a: not installed"  # nothing measured: a --check cannot pass on it
+    elif not c.verified:
         flag = "NOT VERIFIED"
     elif c.slower and ratio is not None:
         flag = f"{(1 - ratio) * 100:.0f}% slower"

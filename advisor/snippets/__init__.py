@@ -1,9 +1,10 @@
 """Short, runnable Python for a strategy, written for a table and the user's answers.
 
 Each snippet defines `insert_rows(engine_or_conn, rows)` (or `load_csv(conn, path)` for a CSV
-file) that takes the rows in the workload's shape, converts them only if the strategy needs
-another shape, inserts, commits, and returns what the database generated when `returning` is
-asked for.
+file) that takes the rows in the workload's shape (a pandas DataFrame `df` for the dataframe
+shape), converts them only if the strategy needs another shape, inserts, commits, and returns
+what the database generated when `returning` is asked for. An asyncio strategy's function is
+`async def`; a DataFrame path asked for inside an event loop runs in a worker thread.
 
 The table is described by a `SnippetTable` (see `advisor.snippets.table`): by default the built-in
 standard table, which the code spells out (it gains what upserts and generated ids need: an
@@ -18,13 +19,28 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from advisor.errors import InputError
+from advisor.snippets.aio import (
+    async_core_execute,
+    async_orm_add_all,
+    asyncpg_copy,
+    asyncpg_executemany,
+    psycopg_async_copy,
+)
 from advisor.snippets.code import Code
+from advisor.snippets.dataframe import (
+    adbc_ingest,
+    pandas_copy,
+    pandas_to_sql,
+    pandas_to_sql_multi,
+    polars_adbc,
+)
 from advisor.snippets.psycopg import (
     driver_copy,
     driver_copy_binary,
     driver_executemany,
     driver_unnest,
 )
+from advisor.snippets.psycopg2 import psycopg2_copy_expert, psycopg2_execute_values
 from advisor.snippets.sqlalchemy import (
     core_execute,
     orm_add_all,
@@ -54,4 +70,16 @@ BUILDERS: dict[str, Callable[[Code], str]] = {
     "driver_copy": driver_copy,
     "driver_copy_binary": driver_copy_binary,
     "driver_unnest": driver_unnest,
+    "pandas_to_sql": pandas_to_sql,
+    "pandas_to_sql_multi": pandas_to_sql_multi,
+    "pandas_copy": pandas_copy,
+    "polars_adbc": polars_adbc,
+    "adbc_ingest": adbc_ingest,
+    "async_orm_add_all": async_orm_add_all,
+    "async_core_execute": async_core_execute,
+    "asyncpg_executemany": asyncpg_executemany,
+    "asyncpg_copy": asyncpg_copy,
+    "psycopg_async_copy": psycopg_async_copy,
+    "psycopg2_execute_values": psycopg2_execute_values,
+    "psycopg2_copy_expert": psycopg2_copy_expert,
 }

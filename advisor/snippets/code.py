@@ -184,7 +184,8 @@ class Code:
         line = f"{name} = ({', '.join(quoted)}{',' if len(quoted) == 1 else ''})"
         if len(line) > 79:  # one value per line, as a formatter would
             line = f"{name} = (\n" + "".join(f"    {q},\n" for q in quoted) + ")"
-        self.blocks.append(line)
+        if line not in self.blocks:  # several steps may ask for the same constant
+            self.blocks.append(line)
 
     def columns_constant(self) -> None:
         self.tuple_constant("COLUMNS", self.names)
@@ -262,26 +263,33 @@ class Code:
         self.need("typing", "Any")
         return "list[Any]"
 
-    def signature(self, first: str) -> str:
-        """`def insert_rows(first, <rows in the workload's shape>) -> ...:`."""
+    def signature(self, first: str, *, is_async: bool = False, name: str = "") -> str:
+        """`def insert_rows(first, <rows in the workload's shape>) -> ...:` (`async def` for
+        an asyncio API; `name` for a helper that takes the same arguments)."""
         returns = self.returns()
         shape = self.w.shape
         if shape is InputShape.CSV:
-            name, rows = "load_csv", "path: str"
+            name, rows = name or "load_csv", "path: str"
         else:
             model = self.table.model if "sqlalchemy.orm" in self.imports else "Any"
+            if shape is InputShape.DATAFRAME:
+                self.need("pandas as pd")
             name, rows = (
-                "insert_rows",
+                name or "insert_rows",
                 {
                     InputShape.OBJECTS: f"objs: list[{model}]",
                     InputShape.DICTS: "rows: list[dict[str, Any]]",
                     InputShape.TUPLES: "rows: list[tuple[Any, ...]]",
+                    InputShape.DATAFRAME: "df: pd.DataFrame",
                 }[shape],
             )
             if "Any" in rows:
                 self.need("typing", "Any")
-        line = f"def {name}({first}, {rows}) -> {returns}:"
-        return line if len(line) <= 79 else f"def {name}(\n    {first}, {rows}\n) -> {returns}:"
+        head = "async def" if is_async else "def"
+        line = f"{head} {name}({first}, {rows}) -> {returns}:"
+        if len(line) <= 79:
+            return line
+        return f"{head} {name}(\n    {first}, {rows}\n) -> {returns}:"
 
     def as_dicts(self) -> list[str]:
         """Lines that leave the input in `rows` as a list of dicts."""
@@ -295,7 +303,28 @@ class Code:
                 '    with open(path, newline="") as f:',
                 "        rows = [parse_row(rec) for rec in csv.DictReader(f)]",
             ]
+        if shape is InputShape.DATAFRAME:
+            return [*FRAME_TO_PYTHON, '    rows = df[list(COLUMNS)].to_dict("records")']
         return []
+
+    def as_tuples(self) -> list[str]:
+        """Lines that leave the input in `rows` as tuples in COLUMNS order."""
+        shape = self.w.shape
+        if shape is InputShape.TUPLES:
+            return []
+        self.columns_constant()
+        if shape is InputShape.OBJECTS:
+            self.need("operator", "attrgetter")
+            return ["    rows = [attrgetter(*COLUMNS)(obj) for obj in objs]"]
+        if shape is InputShape.DATAFRAME:
+            return [
+                *FRAME_TO_PYTHON,
+                "    rows = list(df[list(COLUMNS)].itertuples(index=False, name=None))",
+            ]
+        self.need("operator", "itemgetter")
+        if shape is InputShape.CSV:
+            self.csv_parser()
+        return [*self.as_dicts(), "    rows = [itemgetter(*COLUMNS)(row) for row in rows]"]
 
     def shape_helpers(self) -> None:
         """Module-level helpers `as_dicts` needs."""
@@ -315,7 +344,16 @@ class Code:
         ]
 
 
-_STDLIB = {"collections", "csv", "datetime", "decimal", "json", "operator", "re", "typing", "uuid"}
+_STDLIB = {
+    *("asyncio", "collections", "csv", "datetime", "decimal", "io", "json", "operator"),
+    *("re", "typing", "uuid"),
+}
+# A DataFrame's rows as Python values: pandas marks a missing value NaN, NaT or NA (and numpy
+# types ride along); a driver sends NaN as a float, not as NULL.
+FRAME_TO_PYTHON = [
+    "    # pandas' missing values (NaN, NaT, NA) as None, numpy scalars as Python's",
+    "    df = df.astype(object).where(df.notna(), None)",
+]
 SQL_WIDTH = 72  # a SQL fragment line: with its indent and quotes, the code stays in 79
 
 _PARSE_ARRAY = r'''ARRAY_ITEM = re.compile(r'"((?:[^"\\]|\\.)*)"|([^,]+)')  # "quoted" or bare

@@ -22,7 +22,7 @@ def array_item(value: Any) -> str:
 '''.rstrip("\n")
 
 
-def _insert_sql(code: Code, values: list[str]) -> None:
+def insert_sql(code: Code, values: list[str]) -> None:
     """The SQL constant of an INSERT strategy, with ON CONFLICT and RETURNING as asked."""
     lines = [*sql_lines(f"INSERT INTO {code.table.name} (", code.sql_names, ")"), *values]
     if code.upsert:
@@ -40,12 +40,10 @@ def driver_executemany(code: Code) -> str:
     if shape is InputShape.CSV:
         code.csv_parser()
         fn += code.as_dicts()
-    elif shape is InputShape.OBJECTS:
-        code.need("operator", "attrgetter")
-        code.columns_constant()
-        fn.append("    rows = [attrgetter(*COLUMNS)(obj) for obj in objs]")
+    elif shape in (InputShape.OBJECTS, InputShape.DATAFRAME):
+        fn += code.as_tuples()
     marks = [f"%({c})s" if named else "%s" for c in code.names]
-    _insert_sql(code, sql_lines(" VALUES (", marks, ")"))
+    insert_sql(code, sql_lines(" VALUES (", marks, ")"))
     if code.w.returning:
         fn.append("    ids = []")
     fn += ["    with conn.cursor() as cur:", *code.json_dumper("        ")]
@@ -75,7 +73,7 @@ def _copy_type(column: Column) -> str:
     return column.base_type + ("[]" if column.is_array else "")
 
 
-def _send_as_text(code: Code) -> list[str]:
+def _send_as_text(code: Code, *, is_async: bool = False) -> list[str]:
     """Binary COPY of enums and char(n): psycopg has no binary dumper for them, but their
     binary form is their text, so a str dumper with the type's oid is all it takes."""
     names = sorted({c.base_type for c in code.columns if c.is_enum or c.base_type == "character"})
@@ -84,14 +82,15 @@ def _send_as_text(code: Code) -> list[str]:
     code.need("psycopg.types", "TypeInfo")
     code.need("psycopg.types.string", "StrBinaryDumper")
     code.tuple_constant("AS_TEXT", tuple(names))
+    head, conn, wait = _ASYNC if is_async else _SYNC
     code.blocks.append(
         "\n".join(
             [
-                "def send_as_text(conn: psycopg.Connection) -> None:",
+                f"{head}def send_as_text(conn: {conn}) -> None:",
                 '    """Let binary COPY send str values to the AS_TEXT types (an enum label',
                 '    or a char(n) code is sent as its text, which is its binary form)."""',
                 "    for name in AS_TEXT:",
-                "        info = TypeInfo.fetch(conn, name)",
+                f"        info = {wait}TypeInfo.fetch(conn, name)",
                 "        info.register(conn)  # set_types() now knows name and name[]",
                 '        oid = {"oid": info.oid}',
                 '        dumper = type("TextDumper", (StrBinaryDumper,), oid)',
@@ -99,19 +98,28 @@ def _send_as_text(code: Code) -> list[str]:
             ]
         )
     )
-    return ["    send_as_text(conn)"]
+    return [f"    {wait}send_as_text(conn)"]
 
 
-def _copy_rows(code: Code, options: str, set_types: bool) -> str:
+# (def prefix, connection type, await prefix) of the synchronous and the asyncio API
+_SYNC = ("", "psycopg.Connection", "")
+_ASYNC = ("async ", "psycopg.AsyncConnection", "await ")
+
+
+def copy_rows(code: Code, options: str, set_types: bool, *, is_async: bool = False) -> str:
     """COPY ... FROM STDIN fed row by row with write_row."""
     code.need("psycopg")
     code.sql_constant(
         "COPY",
         [*sql_lines(f"COPY {code.table.name} (", code.sql_names, ")"), f" FROM STDIN{options}"],
     )
+    head, conn, wait = _ASYNC if is_async else _SYNC
     shape = code.w.shape
-    fn = [code.signature("conn: psycopg.Connection")]
+    fn = [code.signature(f"conn: {conn}", is_async=is_async)]
     source, row = ("objs", "get(obj)") if shape is InputShape.OBJECTS else ("rows", "get(row)")
+    if shape is InputShape.DATAFRAME:
+        fn += code.as_tuples()
+        shape = InputShape.TUPLES
     if shape is InputShape.TUPLES:
         row = "row"
     else:
@@ -120,8 +128,8 @@ def _copy_rows(code: Code, options: str, set_types: bool) -> str:
         code.columns_constant()
         fn.append(f"    get = {getter}(*COLUMNS)")
     if set_types:
-        fn += _send_as_text(code)
-    fn.append("    with conn.cursor() as cur, cur.copy(COPY) as copy:")
+        fn += _send_as_text(code, is_async=is_async)
+    fn.append(f"    {head}with conn.cursor() as cur, cur.copy(COPY) as copy:")
     if set_types:
         code.tuple_constant("TYPES", tuple(_copy_type(c) for c in code.columns))
         fn.append("        copy.set_types(TYPES)  # binary COPY sends exact types, no casts")
@@ -130,16 +138,26 @@ def _copy_rows(code: Code, options: str, set_types: bool) -> str:
     item = "obj" if shape is InputShape.OBJECTS else "row"
     fn += [
         f"        for {item} in {source}:",
-        f"            copy.write_row({row})",
-        "    conn.commit()",
+        f"            {wait}copy.write_row({row})",
+        f"    {wait}conn.commit()",
     ]
     return code.render(fn)
 
 
-def _copy_csv(code: Code) -> str:
-    """COPY the CSV file as it is; through a staging table for ON CONFLICT or RETURNING."""
-    code.need("psycopg")
-    staged = code.upsert or code.w.returning
+def staging_sql(code: Code) -> None:
+    """STAGING (a temporary copy of the table) and SQL (INSERT ... SELECT from it)."""
+    code.sql_constant(
+        "STAGING",
+        [
+            "CREATE TEMP TABLE staging ON COMMIT DROP AS",
+            *sql_lines(" SELECT ", code.sql_names, f" FROM {code.table.name}"),
+            " WITH NO DATA",
+        ],
+    )
+    insert_sql(code, sql_lines(" SELECT ", code.sql_names, " FROM staging"))
+
+
+def csv_copy_sql(code: Code, staged: bool) -> None:
     into = "staging" if staged else code.table.name
     code.sql_constant(
         "COPY",
@@ -149,36 +167,46 @@ def _copy_csv(code: Code) -> str:
         ],
         comment="The CSV has a header line and these columns, in this order.",
     )
-    fn = [
-        code.signature("conn: psycopg.Connection"),
-        '    with open(path, "rb") as f, conn.cursor() as cur:',
-    ]
-    if staged:
-        code.sql_constant(
-            "STAGING",
-            [
-                "CREATE TEMP TABLE staging ON COMMIT DROP AS",
-                *sql_lines(" SELECT ", code.sql_names, f" FROM {code.table.name}"),
-                " WITH NO DATA",
-            ],
-        )
-        _insert_sql(code, sql_lines(" SELECT ", code.sql_names, " FROM staging"))
+
+
+STAGING_COMMENT = [
+    "# COPY has no ON CONFLICT and returns no ids: load a staging table,",
+    "# then INSERT ... SELECT from it.",
+]
+
+
+def copy_csv(code: Code, *, is_async: bool = False) -> str:
+    """COPY the CSV file as it is; through a staging table for ON CONFLICT or RETURNING."""
+    code.need("psycopg")
+    staged = code.upsert or code.w.returning
+    csv_copy_sql(code, staged)
+    head, conn, wait = _ASYNC if is_async else _SYNC
+    fn = [code.signature(f"conn: {conn}", is_async=is_async)]
+    if is_async:  # one `with` cannot hold both: the file is sync, the cursor async
         fn += [
-            "        # COPY has no ON CONFLICT and returns no ids: load a staging table,",
-            "        # then INSERT ... SELECT from it.",
-            "        cur.execute(STAGING)",
+            '    with open(path, "rb") as f:  # reads of 1 MiB: brief enough for the loop',
+            "        async with conn.cursor() as cur:",
         ]
+        indent = "            "
+    else:
+        fn.append('    with open(path, "rb") as f, conn.cursor() as cur:')
+        indent = "        "
+    if staged:
+        staging_sql(code)
+        fn += [f"{indent}{line}" for line in STAGING_COMMENT]
+        fn.append(f"{indent}{wait}cur.execute(STAGING)")
     fn += [
-        "        with cur.copy(COPY) as copy:",
-        "            while data := f.read(1 << 20):  # stream 1 MiB at a time",
-        "                copy.write(data)",
+        f"{indent}{head}with cur.copy(COPY) as copy:",
+        f"{indent}    while data := f.read(1 << 20):  # stream 1 MiB at a time",
+        f"{indent}        {wait}copy.write(data)",
     ]
     if staged:
-        fn.append("        cur.execute(SQL)")
+        fn.append(f"{indent}{wait}cur.execute(SQL)")
     if code.w.returning:
-        fetched = "[row[0] for row in cur.fetchall()]" if code.one_returned() else "cur.fetchall()"
-        fn.append(f"        ids = {fetched}")
-    fn.append("    conn.commit()")
+        rows = f"{wait}cur.fetchall()"
+        fetched = f"[row[0] for row in {f'({rows})' if is_async else rows}]"
+        fn.append(f"{indent}ids = {fetched if code.one_returned() else rows}")
+    fn.append(f"    {wait}conn.commit()")
     if code.w.returning:
         fn.append("    return ids")
     return code.render(fn)
@@ -186,12 +214,12 @@ def _copy_csv(code: Code) -> str:
 
 def driver_copy(code: Code) -> str:
     if code.w.shape is InputShape.CSV:
-        return _copy_csv(code)
-    return _copy_rows(code, "", set_types=False)
+        return copy_csv(code)
+    return copy_rows(code, "", set_types=False)
 
 
 def driver_copy_binary(code: Code) -> str:
-    return _copy_rows(code, " (FORMAT BINARY)", set_types=True)
+    return copy_rows(code, " (FORMAT BINARY)", set_types=True)
 
 
 def _unnest_sql(code: Code) -> list[str]:
@@ -209,7 +237,7 @@ def _unnest_sql(code: Code) -> list[str]:
     ]
 
 
-def _array_literal(code: Code) -> None:
+def array_literal(code: Code) -> None:
     """The helper that writes a list as PostgreSQL array text, for the element types used."""
     elements = {c.base_type for c in code.columns if c.is_array}
     cases = []  # (test, how the value becomes text)
@@ -229,18 +257,21 @@ def _array_literal(code: Code) -> None:
 def driver_unnest(code: Code) -> str:
     code.need("psycopg")
     shape = code.w.shape
-    _insert_sql(code, _unnest_sql(code))
+    insert_sql(code, _unnest_sql(code))
     code.blocks.append(f"BATCH = {UNNEST_BATCH:_}  # rows per statement: one array per column")
     fn = [code.signature("conn: psycopg.Connection")]
     if shape is InputShape.CSV:
         code.csv_parser()
         fn += code.as_dicts()
+    elif shape is InputShape.DATAFRAME:
+        fn += code.as_tuples()
+        shape = InputShape.TUPLES
     array_columns = tuple(c.name for c in code.columns if c.is_array)
     if shape is not InputShape.TUPLES or array_columns:
         code.columns_constant()
     if array_columns:
         code.tuple_constant("ARRAY_COLUMNS", array_columns)
-        _array_literal(code)
+        array_literal(code)
     source = "objs" if shape is InputShape.OBJECTS else "rows"
     if shape is InputShape.OBJECTS:
         arrays = "[[getattr(obj, c) for obj in batch] for c in COLUMNS]"

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from advisor.snippets.code import JSON_TYPES, TABLE, Code, attribute, comment, py_str
+from advisor.snippets.code import (
+    FRAME_TO_PYTHON,
+    JSON_TYPES,
+    TABLE,
+    Code,
+    attribute,
+    comment,
+    py_str,
+)
 from advisor.workload import InputShape
 
 _ORM_MODEL = f'''class Base(DeclarativeBase):
@@ -32,7 +40,7 @@ _CORE_TABLE = f'''{TABLE} = Table(
 )'''
 
 
-def _json_none_as_null(code: Code, metadata: str) -> None:
+def json_none_as_null(code: Code, metadata: str) -> None:
     """A reflection hook: SQLAlchemy would store None in a JSON column as JSON null."""
     if not any(c.base_type in JSON_TYPES for c in code.columns):
         return
@@ -52,10 +60,14 @@ def _json_none_as_null(code: Code, metadata: str) -> None:
     )
 
 
-def _orm_model(code: Code) -> list[str]:
+def orm_model(code: Code, *, is_async: bool = False) -> list[str]:
     """The mapped class; the lines the function starts with to have it mapped."""
-    code.need("sqlalchemy", "Engine")
-    code.need("sqlalchemy.orm", "DeclarativeBase", "Session")
+    if is_async:
+        code.need("sqlalchemy.ext.asyncio", "AsyncEngine", "AsyncSession")
+        code.need("sqlalchemy.orm", "DeclarativeBase")
+    else:
+        code.need("sqlalchemy", "Engine")
+        code.need("sqlalchemy.orm", "DeclarativeBase", "Session")
     reflection = code.table.reflection
     if reflection is None:
         code.need("datetime", "datetime")
@@ -68,7 +80,7 @@ def _orm_model(code: Code) -> list[str]:
         "class Base(DeclarativeBase):\n    pass",
         "class Reflected(DeferredReflection):\n    __abstract__ = True",
     ]
-    _json_none_as_null(code, "Base.metadata")
+    json_none_as_null(code, "Base.metadata")
     model = [f"class {code.table.model}(Reflected, Base):"]
     model += comment(
         "Mapped from the database's own description by Reflected.prepare(engine): "
@@ -95,10 +107,15 @@ def _orm_model(code: Code) -> list[str]:
             "    ",
         )
     code.blocks.append("\n".join(model))
+    if is_async:
+        return [
+            "    async with engine.connect() as conn:  # maps the class on the first call",
+            "        await conn.run_sync(Reflected.prepare)",
+        ]
     return ["    Reflected.prepare(engine)  # maps the class on the first call only"]
 
 
-def _upsert_statement(code: Code, target: str, indent: str = "    ") -> list[str]:
+def upsert_statement(code: Code, target: str, indent: str = "    ") -> list[str]:
     """Lines building `stmt`: a plain insert, or PostgreSQL's insert with ON CONFLICT."""
     if not code.upsert:
         code.need("sqlalchemy", "insert")
@@ -114,7 +131,7 @@ def _upsert_statement(code: Code, target: str, indent: str = "    ") -> list[str
     ]
 
 
-def _returning_statement(code: Code, columns: list[str], indent: str) -> str:
+def returning_statement(code: Code, columns: list[str], indent: str) -> str:
     line = f"{indent}stmt = stmt.returning({', '.join(columns)}, sort_by_parameter_order=True)"
     if len(line) <= 79:
         return line
@@ -124,12 +141,13 @@ def _returning_statement(code: Code, columns: list[str], indent: str) -> str:
     )
 
 
-def _objects(code: Code) -> list[str]:
+def objects(code: Code, *, is_async: bool = False) -> list[str]:
     """The function's first lines: the mapped class, and `objs` built from the rows."""
     shape = code.w.shape
     code.ids_from_rows = shape in (InputShape.OBJECTS, InputShape.DICTS)
-    prepare = _orm_model(code)  # first: the signature names the mapped class once it exists
-    fn = [code.signature("engine: Engine"), *prepare]
+    prepare = orm_model(code, is_async=is_async)  # first: the signature names the class
+    first = "engine: AsyncEngine" if is_async else "engine: Engine"
+    fn = [code.signature(first, is_async=is_async), *prepare]
     model = code.table.model
     if shape is InputShape.CSV:
         code.csv_parser()
@@ -142,11 +160,13 @@ def _objects(code: Code) -> list[str]:
     elif shape is InputShape.TUPLES:
         code.columns_constant()
         fn.append(f"    objs = [{model}(**dict(zip(COLUMNS, row))) for row in rows]")
+    elif shape is InputShape.DATAFRAME:
+        fn += [*FRAME_TO_PYTHON, f'    objs = [{model}(**row) for row in df.to_dict("records")]']
     return fn
 
 
 def orm_add_all(code: Code) -> str:
-    fn = [*_objects(code), "    with Session(engine) as session:", "        session.add_all(objs)"]
+    fn = [*objects(code), "    with Session(engine) as session:", "        session.add_all(objs)"]
     if code.w.returning:
         values = [attribute("obj", n) for n in code.returned]
         value = values[0] if code.one_returned() else f"({', '.join(values)})"
@@ -162,7 +182,7 @@ def orm_add_all(code: Code) -> str:
 
 
 def orm_bulk_save_objects(code: Code) -> str:
-    fn = _objects(code)
+    fn = objects(code)
     fn += [
         "    with Session(engine) as session:",
         "        session.bulk_save_objects(objs)  # legacy in 2.x, still supported",
@@ -172,16 +192,16 @@ def orm_bulk_save_objects(code: Code) -> str:
 
 
 def orm_bulk_insert(code: Code) -> str:
-    prepare = _orm_model(code)
+    prepare = orm_model(code)
     model = code.table.model
     code.ids_from_rows = code.w.shape is InputShape.DICTS
     code.shape_helpers()
     fn = [code.signature("engine: Engine"), *prepare, *code.as_dicts()]
-    fn += _upsert_statement(code, model)
+    fn += upsert_statement(code, model)
     fn.append("    with Session(engine) as session:")
     if code.w.returning:
         columns = [attribute(model, n) for n in code.returned]
-        fn.append(_returning_statement(code, columns, "        "))
+        fn.append(returning_statement(code, columns, "        "))
         if code.one_returned():
             fn.append("        ids = list(session.scalars(stmt, rows))")
         else:
@@ -192,39 +212,62 @@ def orm_bulk_insert(code: Code) -> str:
     return code.render(fn)
 
 
-def _core_table(code: Code) -> list[str]:
+def core_table(code: Code, *, is_async: bool = False) -> list[str]:
     """The Table: spelled out for the standard one, reflected for a user's (on the first call;
-    the MetaData keeps it for the next ones). Returns the function's lines that get it."""
+    the MetaData keeps it for the next ones). Returns the function's lines that get it;
+    async, they go inside `async with engine.begin() as conn:`."""
     reflection = code.table.reflection
+    if not is_async:
+        code.need("sqlalchemy", "Engine")
     if reflection is None:
         code.need(
             "sqlalchemy",
-            *("BigInteger", "Boolean", "Column", "DateTime", "Double", "Engine", "Identity"),
+            *("BigInteger", "Boolean", "Column", "DateTime", "Double", "Identity"),
             *("MetaData", "Table", "Text"),
         )
         code.blocks.append(_CORE_TABLE)
         return []
-    code.need("sqlalchemy", "Engine", "MetaData", "Table")
+    code.need("sqlalchemy", "MetaData", "Table")
     code.blocks.append("metadata = MetaData()")
-    _json_none_as_null(code, "metadata")
+    json_none_as_null(code, "metadata")
     args = f"{py_str(reflection.table)}, metadata, schema={py_str(reflection.schema)}"
-    line = f"    table = Table({args}, autoload_with=engine)"
-    if len(line) > 79:
-        line = f"    table = Table(\n        {args}, autoload_with=engine\n    )"
-    return ["    # Columns and types as the database describes them, read on the first call", line]
+    if is_async:
+        code.need("sqlalchemy", "Connection")
+        code.blocks.append(
+            "\n".join(
+                [
+                    "def reflect(conn: Connection) -> Table:",
+                    '    """Columns and types as the database describes them (read on the',
+                    '    first call, then kept by the MetaData)."""',
+                    _table_call("    return ", args, "conn"),
+                ]
+            )
+        )
+        return ["        table = await conn.run_sync(reflect)"]
+    return [
+        "    # Columns and types as the database describes them, read on the first call",
+        _table_call("    table = ", args, "engine"),
+    ]
+
+
+def _table_call(head: str, args: str, bind: str) -> str:
+    line = f"{head}Table({args}, autoload_with={bind})"
+    if len(line) <= 79:
+        return line
+    return f"{head}Table(\n        {args}, autoload_with={bind}\n    )"
 
 
 def core_execute(code: Code) -> str:
-    get_table = _core_table(code)
+    get_table = core_table(code)
     var = code.table.variable
     code.ids_from_rows = code.w.shape is InputShape.DICTS
     code.shape_helpers()
     fn = [code.signature("engine: Engine"), *get_table, *code.as_dicts()]
-    fn += _upsert_statement(code, var)
+    fn += upsert_statement(code, var)
     fn.append("    with engine.begin() as conn:")
     if code.w.returning:
         columns = [attribute(f"{var}.c", n) for n in code.returned]
-        fn.append(_returning_statement(code, columns, "        "))
+        fn.append(returning_statement(code, columns, "        "))
         if code.one_returned():
             fn.append("        return list(conn.scalars(stmt, rows))")
         else:

@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from advisor.strategy_info import Layer
+from advisor.strategy_info import STRATEGIES, Layer
 from advisor.tables import STANDARD, Column, Key, TableSpec
 from advisor.workload import Workload
 
@@ -77,9 +77,34 @@ def _class_name(table: str) -> str:
     return name if name.isidentifier() else f"Table{name}"
 
 
-def table_warnings(table: SnippetTable, w: Workload, layer: Layer) -> list[str]:
-    """What the table itself keeps the snippet from doing as the answers ask."""
+def adbc_limits(table: SnippetTable, strategy: str) -> list[str]:
+    """The columns the ADBC paths cannot write, in words; none when they can write them all.
+
+    polars has no JSON type: a JSON value goes as text, which binary COPY into jsonb refuses.
+    pyarrow builds no list of JSON or uuid values (extension types), so arrays of them fail.
+    """
+    if strategy not in ("polars_adbc", "adbc_ingest"):
+        return []
     out = []
+    for c in table.columns:
+        json_or_uuid = c.base_type in ("json", "jsonb", "uuid")
+        if strategy == "polars_adbc" and c.base_type == "jsonb" and not c.is_array:
+            why = "polars sends JSON as plain text, and binary COPY into jsonb refuses it"
+        elif c.is_array and json_or_uuid:
+            why = "Arrow holds no list of JSON or uuid values for ADBC to write"
+        else:
+            continue
+        out.append(
+            f"{strategy} cannot write {table.sql[c.name]} ({c.type}) of {table.name}: {why}; "
+            "pandas_copy can."
+        )
+    return out
+
+
+def table_warnings(table: SnippetTable, w: Workload, strategy: str) -> list[str]:
+    """What the table itself keeps the snippet from doing as the answers ask."""
+    layer = STRATEGIES[strategy].layer
+    out = adbc_limits(table, strategy)
     if w.upsert and table.key is None:
         out.append(
             f"upsert: {table.name} has no primary key or unique constraint on the columns the "

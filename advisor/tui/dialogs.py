@@ -118,7 +118,7 @@ class ProfilePicker(ModalScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         from advisor.profiles.profile import load_file, scan
-        from advisor.tui.screens.profile import measured_line
+        from advisor.profiles.summary import measured_line
 
         found = scan(self.directory) if self.directory.is_dir() else []
         with Vertical(classes="dialog wide"):

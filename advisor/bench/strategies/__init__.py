@@ -1,11 +1,30 @@
-"""The eight insert strategies, by id (see `advisor.strategy_info` for what each one is)."""
+"""The insert strategies, by id (see `advisor.strategy_info` for what each one is).
+
+Importing this registry imports no optional library: each strategy imports its own inside
+its methods, so `advisor strategies` and the app start fast, and a strategy whose extra is
+not installed is reported as n/a rather than breaking the import.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from advisor.bench.strategies.aio import (
+    AsyncCoreExecute,
+    AsyncOrmAddAll,
+    AsyncpgCopy,
+    AsyncpgExecutemany,
+    PsycopgAsyncCopy,
+)
 from advisor.bench.strategies.base import Strategy
 from advisor.bench.strategies.core import CoreExecute
+from advisor.bench.strategies.dataframe import (
+    AdbcIngest,
+    PandasCopy,
+    PandasToSql,
+    PandasToSqlMulti,
+    PolarsAdbc,
+)
 from advisor.bench.strategies.driver import (
     DriverCopy,
     DriverCopyBinary,
@@ -13,6 +32,7 @@ from advisor.bench.strategies.driver import (
     DriverUnnest,
 )
 from advisor.bench.strategies.orm import OrmAddAll, OrmBulkInsert, OrmBulkSaveObjects
+from advisor.bench.strategies.psycopg2 import Psycopg2CopyExpert, Psycopg2ExecuteValues
 
 if TYPE_CHECKING:
     from advisor.bench.server import Target
@@ -29,6 +49,18 @@ IMPLEMENTATIONS: dict[str, type[Strategy]] = {
         DriverCopy,
         DriverCopyBinary,
         DriverUnnest,
+        PandasToSql,
+        PandasToSqlMulti,
+        PandasCopy,
+        PolarsAdbc,
+        AdbcIngest,
+        AsyncOrmAddAll,
+        AsyncCoreExecute,
+        AsyncpgExecutemany,
+        AsyncpgCopy,
+        PsycopgAsyncCopy,
+        Psycopg2ExecuteValues,
+        Psycopg2CopyExpert,
     )
 }
 

@@ -17,6 +17,7 @@ from advisor.tables import Column, TableSpec
 
 if TYPE_CHECKING:
     import psycopg
+    from psycopg.abc import AdaptContext
 
 
 def _json_wrapper(column: Column) -> Callable[[Any], Any] | None:
@@ -37,13 +38,16 @@ def driver_row(spec: TableSpec) -> Callable[[Row], Row] | None:
     return map_columns([_json_wrapper(c) for c in spec.insert_columns])
 
 
-def register_str_dumpers(conn: psycopg.Connection[Any], spec: TableSpec) -> None:
+def register_str_dumpers(
+    conn: AdaptContext, spec: TableSpec, lookup: psycopg.Connection[Any]
+) -> None:
     """Let binary COPY send str values to character(n), enum and enum array columns.
 
     psycopg has no binary dumper for character(n), and dumps only a Python Enum to a
     registered PostgreSQL enum. Both types take a str's bytes as they are, so a str dumper
     with the type's oid is all COPY needs; registering the type info also gives its array
-    type a dumper.
+    type a dumper. The types are looked up over `lookup`, a synchronous connection (`conn`
+    itself, or another one when `conn` is asynchronous).
     """
     from psycopg.types import TypeInfo
     from psycopg.types.string import StrBinaryDumper
@@ -54,7 +58,7 @@ def register_str_dumpers(conn: psycopg.Connection[Any], spec: TableSpec) -> None
         if c.is_enum or c.base_type == "character"
     }
     for name in sorted(names):
-        info = TypeInfo.fetch(conn, name)
+        info = TypeInfo.fetch(lookup, name)
         if info is None:
             raise ValueError(f"type {name} not found")
         dumper = type(f"StrBinaryDumper{info.oid}", (StrBinaryDumper,), {"oid": info.oid})

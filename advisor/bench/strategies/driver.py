@@ -57,7 +57,7 @@ class DriverCopyBinary(DriverStrategy):
 
     def open(self) -> None:
         super().open()
-        register_str_dumpers(self.conn, self.table.spec)
+        register_str_dumpers(self.conn, self.table.spec, self.conn)
 
     def insert(self, batches: Iterable[list[Any]]) -> None:
         table = self.table

@@ -15,7 +15,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Static
 from advisor.advice.recommendation import Recommendation
 from advisor.errors import InputError
 from advisor.results import BenchPlan
-from advisor.strategy_info import ALL_IDS, STRATEGIES
+from advisor.strategy_info import ALL_IDS, STRATEGIES, StrategyInfo
 from advisor.tui.widgets.bench_panel import TAB_KEYS, BenchPanel
 from advisor.tui.widgets.checks import CheckList
 from advisor.tui.widgets.validators import Raises
@@ -31,6 +31,11 @@ def _count_text(rows: int) -> str:
         if rows % size == 0:
             return f"{rows // size}{suffix}"
     return str(rows)
+
+
+def _label(info: StrategyInfo) -> str:
+    missing = " (n/a: not installed)" if info.missing_module() else ""
+    return f"{info.id:<24} {info.layer}{missing}"
 
 
 class BenchmarkScreen(Screen[None]):
@@ -63,7 +68,7 @@ class BenchmarkScreen(Screen[None]):
         yield Header()
         with Horizontal(id="plan"):
             yield CheckList(
-                [(sid, f"{sid:<22} {info.layer}") for sid, info in STRATEGIES.items()],
+                [(sid, _label(info)) for sid, info in STRATEGIES.items()],
                 self.plan.strategies,
                 id="strategies",
             )
@@ -177,7 +182,7 @@ class BenchmarkScreen(Screen[None]):
     def on_bench_panel_finished(self, message: BenchPanel.Finished) -> None:
         self.notify(
             "every run verified"
-            if all(r.verified for r in message.report.results)
+            if all(r.verified for r in message.report.results if not r.unavailable)
             else "some runs were NOT verified: see the results",
             title="Benchmark done",
         )
