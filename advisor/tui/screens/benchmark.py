@@ -35,7 +35,7 @@ def _count_text(rows: int) -> str:
 
 def _label(info: StrategyInfo) -> str:
     missing = " (n/a: not installed)" if info.missing_module() else ""
-    return f"{info.id:<24} {info.layer}{missing}"
+    return f"{info.id:<23} {info.layer}{missing}"
 
 
 class BenchmarkScreen(Screen[None]):
