@@ -33,3 +33,13 @@ def advisor_connections(target: Target) -> int:
             " AND pid <> pg_backend_pid()"
         ).fetchone()
         return int(row[0]) if row else 0
+
+
+def dsn_with_password(target: Target, password: str) -> str:
+    """The server's DSN with `password` in it, checked: the password is there to be masked,
+    and the server (trusting local connections) accepts it, so a run can go on."""
+    dsn = target.dsn.replace("postgres:@", f"postgres:{password}@", 1)
+    assert password in dsn, f"no password slot in {target.dsn!r}"
+    with Target(dsn).connect() as conn:
+        conn.execute("SELECT 1")
+    return dsn

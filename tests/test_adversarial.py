@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 import pytest
-from cli_util import run_cli
 
 from advisor.bench import table as benchtable
 from advisor.bench.data import adversarial
@@ -17,18 +16,12 @@ from advisor.bench.strategies import IMPLEMENTATIONS
 from advisor.bench.strategies.driver import DriverCopy
 from advisor.results import BenchPlan
 from advisor.strategy_info import ALL_IDS
+from tests.cli_util import run_cli
+from tests.plans import quick_plan
 
 
 def _plan(**kw: Any) -> BenchPlan:
-    base: dict[str, Any] = {
-        "rows": 2 * SET_SIZE + 3,
-        "repeat": 1,
-        "warmup": 0,
-        "memory": False,
-        "ceiling": False,
-        "data": "adversarial",
-    }
-    return BenchPlan(**(base | kw))
+    return quick_plan(**({"rows": 2 * SET_SIZE + 3, "data": "adversarial"} | kw))
 
 
 def test_the_set_holds_what_breaks_naive_loaders() -> None:

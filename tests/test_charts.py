@@ -13,18 +13,40 @@ from advisor.report.charts import (
     rows_per_s_height,
 )
 from advisor.report.compare import Comparison
-from advisor.results import BenchPlan, BenchReport, Environment, StrategyResult
+from advisor.results import BenchReport, StrategyResult
+from tests.plans import report_of
 
-ENV = Environment("0", "3.11", "linux", 2, "3", "18", "2", "18", "embedded", "embedded")
+SUFFIX = {"": 1, "k": 1e3, "M": 1e6}
 
 
 def _report(rates: list[float]) -> BenchReport:
-    report = BenchReport(BenchPlan(), ENV, started="now")
-    for i, rate in enumerate(rates):
-        result = StrategyResult(f"strategy_{i}", "driver", "tuples", rows=100_000)
-        result.runs_s = [100_000 / rate]
-        report.results.append(result)
-    return report
+    return report_of(
+        *(
+            StrategyResult(f"strategy_{i}", "driver", "tuples", 100_000, runs_s=[100_000 / rate])
+            for i, rate in enumerate(rates)
+        )
+    )
+
+
+def _axis(text: str) -> tuple[int, float]:
+    """Read the x axis as a person would: the column of its first tick (the bars start there)
+    and its cells per unit, from the first and last tick marks and their printed labels."""
+    lines = text.splitlines()
+    k = next(i for i, line in enumerate(lines) if "└" in line)
+    ticks = [c for c, char in enumerate(lines[k]) if char == "┬"]
+    labels = lines[k + 1].split()
+    first, last = (
+        float(m.group(1)) * SUFFIX[m.group(2)]
+        for m in (re.fullmatch(r"([\d.]+)([kM]?)", label) for label in (labels[0], labels[-1]))
+        if m is not None
+    )
+    assert first == 0 and len(ticks) == len(labels) >= 3, text
+    return ticks[0], (ticks[-1] - ticks[0]) / (last - first)
+
+
+def _cells(value: float, scale: float) -> float:
+    """How many cells a bar from 0 to `value` covers, by the axis (both ends included)."""
+    return value * scale + 1
 
 
 def _bars(text: str, marker: str) -> dict[str, tuple[int, int]]:
@@ -46,11 +68,12 @@ def test_each_rows_per_s_bar_sits_on_its_label_at_its_length(seed: int) -> None:
         draw_rows_per_s, report, rng.choice([60, 80, 100]), rows_per_s_height(report), color=False
     )
     bars = _bars(text, "█")
-    top = max(rates) * 1.02
-    assert len(bars) == len(rates)
+    _, scale = _axis(text)
+    assert sorted(bars) == sorted(f"strategy_{i}" for i in range(len(rates))), text
     for i, rate in enumerate(rates):
         got, width = bars[f"strategy_{i}"]
-        assert abs(got - rate / top * width) <= 2, (i, got, rate / top * width, text)
+        assert got <= width
+        assert abs(got - _cells(rate, scale)) <= 2, (i, got, _cells(rate, scale), text)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -65,12 +88,12 @@ def test_the_comparison_chart_keeps_saved_and_new_with_their_strategy(seed: int)
     body = lines[lines.index(next(ln for ln in lines if "┌" in ln)) + 1 :]
     body = body[: body.index(next(ln for ln in body if "└" in ln))]
     assert len(body) == 4 * len(rows)
-    top = max(v for c in rows for v in (c.saved or 0, c.new or 0)) * 1.02
-    width = len(body[0].split("│", 1)[1]) - 1
+    _, scale = _axis(text)
     for k, c in enumerate(rows):  # drawn top to bottom in the given order, four lines each
         group = body[4 * k : 4 * k + 4]
         assert any(re.match(rf"\s*{c.strategy}┤", line) for line in group), (c, text)
         new = max(line.count("█") for line in group)
         saved = max(line.count("░") for line in group)
-        assert abs(new - (c.new or 0) / top * width) <= 2, (c, text)
-        assert abs(saved - (c.saved or 0) / top * width) <= 2, (c, text)
+        assert c.new is not None and c.saved is not None
+        assert abs(new - _cells(c.new, scale)) <= 2, (c, text)
+        assert abs(saved - _cells(c.saved, scale)) <= 2, (c, text)
