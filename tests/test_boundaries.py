@@ -78,9 +78,19 @@ def _resolve(package: str, node: ast.ImportFrom) -> str:
     return f"{base}.{node.module}" if node.module else base
 
 
+def _imported(name: str) -> str:
+    """An advisor module by its name (a name that is no module: its nearest package); anything
+    else by its top-level name."""
+    root = name.partition(".")[0]
+    if root != "advisor":
+        return root
+    while name not in MODULES:
+        name = name.rpartition(".")[0]
+    return name
+
+
 def imports_in(source: str, importer: str, is_package: bool = False) -> list[Import]:
-    """The run-time imports in `source`, the text of module `importer`: advisor modules by
-    module name, anything else by its top-level name."""
+    """The run-time imports in `source`, the text of module `importer`."""
     package = importer if is_package else importer.rpartition(".")[0]
     found = []
     for node in _run_time_nodes(ast.parse(source)):
@@ -88,22 +98,14 @@ def imports_in(source: str, importer: str, is_package: bool = False) -> list[Imp
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
             module = _resolve(package, node)
-            # `from package import module` imports that module too
-            names = [module, *(f"{module}.{alias.name}" for alias in node.names)]
+            # `from package import module` imports that module too (other names are `module`'s)
+            submodules = [f"{module}.{alias.name}" for alias in node.names]
+            names = [module, *(name for name in submodules if name in MODULES)]
         else:
             continue
-        seen: set[str] = set()
-        for name in names:
-            if name.split(".")[0] != "advisor":
-                name = name.split(".")[0]
-            elif name not in MODULES:
-                if isinstance(node, ast.ImportFrom) and name != names[0]:
-                    continue  # `from advisor.x import function`: advisor.x, counted already
-                while name not in MODULES:  # a module that is gone: its nearest package
-                    name = name.rpartition(".")[0]
-            if name != importer and name not in seen:
-                seen.add(name)
-                found.append(Import(importer, node.lineno, name))
+        for imported in dict.fromkeys(map(_imported, names)):
+            if imported != importer:
+                found.append(Import(importer, node.lineno, imported))
     return found
 
 
@@ -284,7 +286,9 @@ def test_the_run_time_import_graph_has_no_cycle() -> None:
 
 def loaded_by(modules: Iterable[str]) -> set[str]:
     """Every module in sys.modules after importing `modules` in a new interpreter."""
-    code = f"import sys\nfor m in {sorted(modules)!r}: __import__(m)\nprint('\\n'.join(sys.modules))"
+    code = (
+        f"import sys\nfor m in {sorted(modules)!r}: __import__(m)\nprint('\\n'.join(sys.modules))"
+    )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout

@@ -7,11 +7,11 @@ import threading
 import time
 
 import pytest
-from cli_util import run_cli
-from dbutil import sandbox_exists
 
 from advisor.bench.server import Target
 from advisor.cli.interrupts import STOP, Interrupts
+from tests.cli_util import run_cli
+from tests.dbutil import sandbox_exists
 
 
 class _RaisesWhenCollected:

@@ -5,7 +5,6 @@ import re
 from pathlib import Path
 
 import pytest
-from cli_util import assert_usage_error, run_cli
 
 from advisor.advice.plan import plan_for
 from advisor.advice.rules import recommend
@@ -16,6 +15,7 @@ from advisor.profiles import profile as profiles
 from advisor.profiles.profile import Profile, load_file, save_profile, to_toml
 from advisor.results import BenchPlan
 from advisor.workload import Workload
+from tests.cli_util import assert_usage_error, run_cli
 
 PROFILES_DIR = Path(__file__).resolve().parent.parent / "profiles"
 WORKLOAD = {

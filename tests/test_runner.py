@@ -6,7 +6,6 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pytest
-from dbutil import advisor_connections, sandbox_exists, user_objects
 
 from advisor.bench import ceiling
 from advisor.bench.events import Event, Progress, RunFinished, StrategyFinished
@@ -17,6 +16,7 @@ from advisor.bench.strategies.driver import DriverCopy
 from advisor.errors import Cancelled
 from advisor.results import BenchPlan
 from advisor.strategy_info import ALL_IDS
+from tests.dbutil import advisor_connections, sandbox_exists, user_objects
 
 
 def _plan(**kw: Any) -> BenchPlan:

@@ -1,12 +1,12 @@
 """The sandbox schema: ours alone, refused when foreign, replaced when left over."""
 
 import pytest
-from dbutil import sandbox_exists
 
 from advisor.bench.runner import run_benchmark
 from advisor.bench.server import SANDBOX_MARK, SANDBOX_SCHEMA, Sandbox, Target
 from advisor.errors import InputError
 from advisor.results import BenchPlan
+from tests.dbutil import sandbox_exists
 
 
 def test_a_foreign_schema_of_that_name_is_refused_and_left_alone(target: Target) -> None:

@@ -11,7 +11,6 @@ from typing import Any
 import psycopg
 import pytest
 import sqlalchemy as sa
-from snippet_util import check_tidy, import_snippet, params, workload
 
 from advisor.advice.rules import usable
 from advisor.bench.data.datagen import StandardData
@@ -21,6 +20,7 @@ from advisor.snippets.code import TABLE, TABLE_DDL
 from advisor.strategy_info import STRATEGIES, Layer
 from advisor.tables import STANDARD
 from advisor.workload import InputShape, Workload
+from tests.snippet_util import check_tidy, import_snippet, params, workload
 
 SCHEMA = "advisor_snippet_tests"  # ours alone, dropped at the end
 ROWS = 25

@@ -13,8 +13,6 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from shop import LINE_ITEMS, LINE_ITEMS_SQL, SCHEMA_SQL, state
-from snippet_util import check_tidy, import_snippet, variant_id, variants, workload
 
 from advisor.advice.rules import recommend
 from advisor.bench.data.datagen import Row
@@ -29,6 +27,8 @@ from advisor.snippets.table import SnippetTable
 from advisor.strategy_info import STRATEGIES, Layer
 from advisor.tables import TableSpec
 from advisor.workload import InputShape, Workload
+from tests.shop import LINE_ITEMS, LINE_ITEMS_SQL, SCHEMA_SQL, state
+from tests.snippet_util import check_tidy, import_snippet, variant_id, variants, workload
 
 ROWS = 12
 TABLES = ("shop.orders", LINE_ITEMS)

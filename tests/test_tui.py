@@ -4,7 +4,6 @@ import io
 from pathlib import Path
 
 import pytest
-from dbutil import sandbox_exists
 from rich.console import Console
 from textual.widgets import Button, DataTable, Input, OptionList, Static
 
@@ -20,6 +19,7 @@ from advisor.tui.screens.questionnaire import QuestionnaireScreen
 from advisor.tui.screens.recommendation import RecommendationScreen
 from advisor.tui.widgets.bench_panel import BenchPanel
 from advisor.tui.widgets.charts import ComparisonChart
+from tests.dbutil import sandbox_exists
 
 CHOICES = {
     "shape": ["objects", "dicts", "tuples", "csv"],

@@ -10,9 +10,6 @@ from typing import Any
 
 import psycopg
 import pytest
-from cli_util import run_cli
-from dbutil import sandbox_exists, user_objects
-from shop import SCHEMA_SQL, state
 
 from advisor.bench.introspect import describe_table
 from advisor.bench.runner import run_benchmark
@@ -20,6 +17,9 @@ from advisor.bench.server import Target
 from advisor.errors import InputError
 from advisor.results import BenchPlan
 from advisor.strategy_info import ALL_IDS
+from tests.cli_util import run_cli
+from tests.dbutil import sandbox_exists, user_objects
+from tests.shop import SCHEMA_SQL, state
 
 QUICK = ("--rows", "300", "--repeat", "1", "--warmup", "0", "--no-memory", "--no-chart")
 
