@@ -27,7 +27,10 @@ _LOCK_KEY = 0x7067_6164_7669_73  # pg_advisory_lock key: one advisor run per ser
 DSN_ENV_VARS = ("ADVISOR_DSN", "DATABASE_URL")
 
 _URI_PASSWORD = re.compile(r"(?P<head>[a-z][a-z0-9+.-]*://[^:/?#@\s]*:)(?P<pw>[^@\s]*)(?=@)", re.I)
-_KV_PASSWORD = re.compile(r"(?P<head>\bpassword\s*=\s*)(?P<pw>'(?:[^'\\]|\\.)*'|\S+)", re.I)
+# not after ? or &: a URI's query string is _QUERY_PASSWORD's, which stops at the next &
+_KV_PASSWORD = re.compile(
+    r"(?P<head>(?<![?&])\bpassword\s*=\s*)(?P<pw>'(?:[^'\\]|\\.)*'|\S+)", re.I
+)
 _QUERY_PASSWORD = re.compile(r"(?P<head>[?&]password=)(?P<pw>[^&\s]*)", re.I)
 
 
