@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from advisor.advice.estimates import REFERENCE_ROWS, Estimator, Measurement
+from advisor.advice.estimates import REFERENCE_ROWS, Measurement
 from advisor.advice.recommendation import Recommendation
 from advisor.advice.rules import (
     BULK_SAVING_S,
@@ -24,7 +24,7 @@ from advisor.advice.rules import (
     worth,
 )
 from advisor.strategy_info import ALL_IDS, STRATEGIES
-from advisor.workload import CONTINUOUS_BATCH_S, Workload
+from advisor.workload import Workload
 
 
 def workload(**answers: Any) -> Workload:
@@ -315,10 +315,6 @@ def test_scenario(
         assert any(answer in r and idea in r for r in rec.reasons), (answer, idea, rec.reasons)
 
 
-def test_there_are_at_least_twenty_scenarios() -> None:
-    assert len(SCENARIOS) >= 20
-
-
 @pytest.mark.parametrize(
     ("given", "fragment"),
     [
@@ -449,13 +445,24 @@ def test_every_recommendation_is_usable_and_complete() -> None:
         compile(rec.snippet, rec.strategy, "exec")
 
 
-def test_the_estimate_is_the_estimators() -> None:
-    w = workload(**answers("dicts", "2M", "medium", "daily", rtt_ms=5))
-    rec = recommend(w)
-    estimator = Estimator()
-    assert rec.estimate_s == estimator.estimate(rec.strategy, w).seconds
-    for alt in rec.alternatives:
-        assert alt.estimate_s == estimator.estimate(alt.strategy, w).seconds
+# The seed article's rows/s, by hand: the estimate is rows / rate + 10 ms to connect + round
+# trips x 5 ms (6 for connecting and BEGIN/COMMIT, then 1 pipelined executemany or 2 for COPY).
+ARTICLE_AT_2M_ROWS_5MS = {
+    "orm_add_all": 2_000_000 / 20_000 + 0.010 + 7 * 0.005,
+    "core_execute": 2_000_000 / 65_000 + 0.010 + 7 * 0.005,
+    "driver_executemany": 2_000_000 / 100_000 + 0.010 + 7 * 0.005,
+    "driver_copy": 2_000_000 / 420_000 + 0.010 + 8 * 0.005,
+    "driver_copy_binary": 2_000_000 / 1_600_000 + 0.010 + 8 * 0.005,
+}
+
+
+def test_the_estimates_are_the_articles_figures_plus_the_network() -> None:
+    rec = recommend(workload(**answers("dicts", "2M", "medium", "daily", rtt_ms=5)))
+    estimates = {a.strategy: a.estimate_s for a in rec.alternatives} | {
+        rec.strategy: rec.estimate_s
+    }
+    for sid, seconds in ARTICLE_AT_2M_ROWS_5MS.items():
+        assert estimates[sid] == pytest.approx(seconds), sid
 
 
 @pytest.mark.parametrize(
@@ -466,7 +473,8 @@ def test_time_per_year(frequency: str, runs: int) -> None:
     assert rec.per_year.runs_per_year == runs
     assert rec.per_year.seconds_per_year == pytest.approx(runs * rec.estimate_s)
     if frequency == "continuous":
-        assert rec.per_year.headroom_x == pytest.approx(CONTINUOUS_BATCH_S / rec.estimate_s)
+        # one batch a minute: the run may take 60 s before the batches pile up
+        assert rec.per_year.headroom_x == pytest.approx(60 / rec.estimate_s)
         assert "one batch of 50,000 rows a minute" in rec.per_year.model
     else:
         assert rec.per_year.headroom_x is None

@@ -12,15 +12,17 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 
+from advisor.advice.estimates import CONNECT_ROUND_TRIPS, round_trips
 from advisor.advice.rules import usable
 from advisor.bench.data.datagen import StandardData
-from advisor.bench.server import quote_ident
+from advisor.bench.server import Target, quote_ident
 from advisor.snippets import BUILDERS, snippet
 from advisor.snippets.code import TABLE, TABLE_DDL
 from advisor.strategy_info import STRATEGIES, Layer
 from advisor.tables import STANDARD
 from advisor.workload import InputShape, Workload
-from tests.snippet_util import check_tidy, import_snippet, params, workload
+from tests.roundtrips import RoundTripCounter
+from tests.snippet_util import check_tidy, import_snippet, params, variant_id, variants, workload
 
 SCHEMA = "advisor_snippet_tests"  # ours alone, dropped at the end
 ROWS = 25
@@ -68,9 +70,9 @@ def engine(conninfo: str) -> Iterator[sa.Engine]:
     engine.dispose()
 
 
-def _expected(workload: Workload, suffix: str) -> list[tuple[Any, ...]]:
+def _expected(workload: Workload, suffix: str, count: int = ROWS) -> list[tuple[Any, ...]]:
     """Standard rows (renamed by `suffix`), without the id when the database makes it."""
-    rows = [(r[0], r[1] + suffix, *r[2:]) for r in StandardData(seed=7).rows(0, ROWS)]
+    rows = [(r[0], r[1] + suffix, *r[2:]) for r in StandardData(seed=7).rows(0, count)]
     return [r[1:] for r in rows] if workload.returning else rows
 
 
@@ -107,6 +109,12 @@ def _csv_field(value: Any) -> str:
     return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
+def _truncate(conninfo: str) -> None:
+    with _connect(conninfo) as conn:
+        conn.execute(f"TRUNCATE {TABLE} RESTART IDENTITY")
+        conn.commit()
+
+
 def _stored(conninfo: str, workload: Workload) -> tuple[list[tuple[Any, ...]], list[int]]:
     with _connect(conninfo) as conn:
         cols = ", ".join(_columns(workload))
@@ -118,9 +126,7 @@ def _stored(conninfo: str, workload: Workload) -> tuple[list[tuple[Any, ...]], l
 def test_snippet_inserts_the_rows(
     strategy: str, workload: Workload, conninfo: str, engine: sa.Engine, tmp_path: Path
 ) -> None:
-    with _connect(conninfo) as conn:
-        conn.execute(f"TRUNCATE {TABLE} RESTART IDENTITY")
-        conn.commit()
+    _truncate(conninfo)
     ns = import_snippet(snippet(strategy, workload), tmp_path)
     function = ns["load_csv" if workload.shape is InputShape.CSV else "insert_rows"]
     passes = ("", " II") if workload.upsert else ("",)  # an upsert runs twice: then it updates
@@ -142,3 +148,60 @@ def test_snippet_inserts_the_rows(
             assert result is None
     if workload.upsert and workload.returning:
         assert returned[0] == returned[1]  # the second pass updated the same rows
+
+
+# --- the round trips the estimate charges are the snippet's -------------------------------
+
+ROUND_TRIP_ROWS = 1_500  # two pages of insertmanyvalues, 150 ORM bulk batches
+
+
+def _one_per_statement_pattern(rows: int) -> list[Any]:
+    """A variant for each strategy, RETURNING and upsert, and CSV or not: the input shape
+    changes only how the rows are built in Python, not what goes to the server."""
+    seen: set[tuple[str, bool, bool, bool]] = set()
+    chosen = []
+    for sid, w in variants(rows):
+        pattern = (sid, w.returning, w.upsert, w.shape is InputShape.CSV)
+        if pattern not in seen:
+            seen.add(pattern)
+            chosen.append(pytest.param(sid, w, id=variant_id(sid, w)))
+    return chosen
+
+
+ROUND_TRIP_VARIANTS = _one_per_statement_pattern(ROUND_TRIP_ROWS)
+
+
+@pytest.mark.parametrize(("strategy", "workload"), ROUND_TRIP_VARIANTS)
+def test_snippet_waits_for_the_round_trips_the_estimate_charges(
+    strategy: str, workload: Workload, conninfo: str, target: Target, tmp_path: Path
+) -> None:
+    """Counted on the wire from the call to its return, on a fresh connection or engine
+    (connecting, which the model charges separately, is done first). This is what makes
+    `--rtt-ms` right for the code the user is given, RETURNING, upserts and CSV included."""
+    _truncate(conninfo)
+    ns = import_snippet(snippet(strategy, workload), tmp_path)
+    function = ns["load_csv" if workload.shape is InputShape.CSV else "insert_rows"]
+    data = _input(workload, _expected(workload, "", ROUND_TRIP_ROWS), ns, tmp_path)
+    with RoundTripCounter(target) as counter:
+        proxied = counter.target.dsn
+        if STRATEGIES[strategy].layer is Layer.DRIVER:
+            with _connect(proxied) as conn:
+                before = counter.round_trips
+                function(conn, data)
+                counted = counter.round_trips - before
+        else:
+            engine = sa.create_engine(
+                "postgresql+psycopg://", creator=lambda: _connect(proxied), pool_size=1
+            )
+            try:
+                with engine.connect():
+                    pass  # connected, and SQLAlchemy's first-connect queries are done
+                before = counter.round_trips
+                function(engine, data)
+                counted = counter.round_trips - before
+            finally:
+                engine.dispose()
+    assert len(_stored(conninfo, workload)[0]) == ROUND_TRIP_ROWS
+    model = round_trips(strategy, workload) - CONNECT_ROUND_TRIPS
+    # exact but for the ORM bulk paths, whose batches follow where the NULLs happen to be
+    assert counted == pytest.approx(model, rel=0.15), (counted, model)

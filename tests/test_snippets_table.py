@@ -27,7 +27,7 @@ from advisor.snippets.table import SnippetTable
 from advisor.strategy_info import STRATEGIES, Layer
 from advisor.tables import TableSpec
 from advisor.workload import InputShape, Workload
-from tests.shop import LINE_ITEMS, LINE_ITEMS_SQL, SCHEMA_SQL, state
+from tests.shop import LINE_ITEMS, state
 from tests.snippet_util import check_tidy, import_snippet, variant_id, variants, workload
 
 ROWS = 12
@@ -36,14 +36,7 @@ TABLES = ("shop.orders", LINE_ITEMS)
 EXISTING = {"customer_id": (1, 2)}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def schemas(target: Target) -> Iterator[None]:
-    with target.connect(autocommit=True) as conn:
-        conn.execute(SCHEMA_SQL)
-        conn.execute(LINE_ITEMS_SQL)
-    yield
-    with target.connect(autocommit=True) as conn:
-        conn.execute('DROP SCHEMA shop, "Sales Data" CASCADE')
+pytestmark = pytest.mark.usefixtures("shop", "line_items")  # tests/fix_shop.py
 
 
 @pytest.fixture(scope="module")
