@@ -76,7 +76,7 @@ def test_loglog_interpolates_between_volumes() -> None:
 
 def power_law(rows: float) -> float:
     """A strategy whose time grows as rows ** 1.25, from 2 ms at 1k rows."""
-    return 2e-3 * (rows / 1_000) ** 1.25
+    return float(2e-3 * (rows / 1_000) ** 1.25)
 
 
 @pytest.mark.parametrize(

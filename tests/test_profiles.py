@@ -11,7 +11,6 @@ from advisor.advice.rules import recommend
 from advisor.bench.runner import run_benchmark
 from advisor.bench.server import Target
 from advisor.errors import InputError
-from advisor.profiles import profile as profiles
 from advisor.profiles.profile import Profile, load_file, save_profile, to_toml
 from advisor.results import BenchPlan
 from advisor.workload import Workload
@@ -148,7 +147,7 @@ def test_a_failing_write_leaves_the_old_file_intact(
     def fail(*args: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(profiles.os, "replace", fail)
+    monkeypatch.setattr(os, "replace", fail)  # what the profile module renames with
     with pytest.raises(OSError, match="No space left"):
         save_profile(Profile("other"), path, force=True)
     assert path.read_bytes() == before
@@ -202,8 +201,8 @@ def test_rerun_check_fails_on_a_regression(
     )
     fast.record(measured.report)
     assert fast.report is not None and fast.report.results
-    for result in fast.report.results:
-        result.runs_s = [s / 100 for s in result.runs_s]  # "saved" 100 times faster than possible
+    for saved in fast.report.results:
+        saved.runs_s = [s / 100 for s in saved.runs_s]  # "saved" 100 times faster than possible
     path = save_profile(fast, tmp_path / "fast.toml")
     result = run_cli(capsys, "rerun", str(path), "--dsn", dsn, "--check", "--no-chart")
     assert result.code == 1

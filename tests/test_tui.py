@@ -254,14 +254,15 @@ async def test_help_and_the_palette_list_the_screens_actions() -> None:
         await _answer(pilot, "objects", "200", "high", "hourly")
         await pilot.press("question_mark")
         await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
-        help_text = app.screen.query_one(Markdown).source
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        help_text = help_screen.query_one(Markdown).source
         assert help_text.startswith("## The recommendation")
         for key, action in (("b", "Benchmark it"), ("s", "Save profile"), ("ctrl+q", "Quit")):
             assert f"| `{key}` | {action} |" in help_text, help_text
         await pilot.press("escape")
-        assert isinstance(app.screen, RecommendationScreen), "the help closes"
         titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert isinstance(app.screen, RecommendationScreen), "the help closes"
         assert {"Benchmark it", "Save profile", "Change answers", "Quit"} <= set(titles)
 
 

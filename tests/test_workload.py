@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import fields
+from enum import StrEnum
 from typing import Any
 
 import pytest
@@ -100,7 +101,7 @@ def test_questions_cover_the_workload() -> None:
     ("key", "kind"),
     [("shape", InputShape), ("correctness", Correctness), ("frequency", Frequency)],
 )
-def test_question_choices_are_the_valid_values(key: str, kind: type) -> None:
+def test_question_choices_are_the_valid_values(key: str, kind: type[StrEnum]) -> None:
     question = next(q for q in QUESTIONS if q.key == key)
     assert [c.value for c in question.choices] == [m.value for m in kind]
     assert all(c.label and c.description for c in question.choices)
