@@ -14,25 +14,23 @@ from advisor.bench.server import Target
 from tests.shop import LINE_ITEMS_SQL, SCHEMA_SQL
 
 
-@pytest.fixture(scope="module")
-def shop(target: Target) -> Iterator[str]:
-    """The `shop` schema (tables with constraints, indexes and 25 orders); the server's DSN."""
+def _schema(target: Target, create_sql: str, schema: str) -> Iterator[str]:
     with target.connect(autocommit=True) as conn:
-        conn.execute(SCHEMA_SQL)
+        conn.execute(create_sql)
     try:
         yield target.dsn
     finally:
         with target.connect(autocommit=True) as conn:
-            conn.execute("DROP SCHEMA shop CASCADE")
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture(scope="module")
+def shop(target: Target) -> Iterator[str]:
+    """The `shop` schema (tables with constraints, indexes and 25 orders); the server's DSN."""
+    yield from _schema(target, SCHEMA_SQL, "shop")
 
 
 @pytest.fixture(scope="module")
 def line_items(target: Target) -> Iterator[str]:
     """The `"Sales Data"."LineItems"` table (quoted identifiers, no primary key)."""
-    with target.connect(autocommit=True) as conn:
-        conn.execute(LINE_ITEMS_SQL)
-    try:
-        yield target.dsn
-    finally:
-        with target.connect(autocommit=True) as conn:
-            conn.execute('DROP SCHEMA "Sales Data" CASCADE')
+    yield from _schema(target, LINE_ITEMS_SQL, '"Sales Data"')

@@ -1,10 +1,14 @@
-"""Benchmark plans and reports the tests build by hand."""
+"""Benchmark plans, reports and faulty strategies the tests build by hand."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
 
 from advisor.results import BenchPlan, BenchReport, Environment, StrategyResult
+
+if TYPE_CHECKING:  # the pure tests that build reports need no database library
+    from advisor.bench.strategies.driver import DriverCopy
 
 QUICK: dict[str, Any] = {"repeat": 1, "warmup": 0, "memory": False, "ceiling": False}
 
@@ -23,3 +27,18 @@ def report_of(*results: StrategyResult, plan: BenchPlan | None = None) -> BenchR
     return BenchReport(
         plan or BenchPlan(), ENVIRONMENT, "2025-01-01T00:00:00+00:00", results=list(results)
     )
+
+
+Batch = list[tuple[Any, ...]]
+
+
+def faulty_copy(alter: Callable[[int, Batch], Batch]) -> type[DriverCopy]:
+    """`driver_copy`, but each batch (numbered from 0) goes through `alter` first: a loader
+    that loses or changes what it was given, for the verifier to catch."""
+    from advisor.bench.strategies.driver import DriverCopy
+
+    class FaultyCopy(DriverCopy):
+        def insert(self, batches: Iterable[Batch]) -> None:
+            super().insert(alter(i, batch) for i, batch in enumerate(batches))
+
+    return FaultyCopy

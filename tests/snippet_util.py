@@ -1,18 +1,26 @@
 """What the snippet tests share: the variants the rules can produce, and running a snippet as
 a user would (saved to a file and imported)."""
 
+from __future__ import annotations
+
 import ast
 import importlib.util
 import itertools
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from advisor.advice.rules import usable
 from advisor.snippets import BUILDERS
+from advisor.strategy_info import STRATEGIES, Layer
 from advisor.workload import InputShape, Workload
+
+if TYPE_CHECKING:
+    import psycopg
+    import sqlalchemy as sa
 
 
 def workload(shape: str, upsert: bool, returning: bool, rows: int) -> Workload:
@@ -76,3 +84,37 @@ def check_tidy(code: str) -> None:
     }
     used = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
     assert imported <= used, f"unused imports: {imported - used}"
+
+
+def shaped(
+    w: Workload,
+    names: Sequence[str],
+    rows: list[tuple[Any, ...]],
+    model: Callable[..., Any],
+    csv_file: Callable[[], str],
+) -> Any:
+    """The rows in the workload's shape, as the user's code would hold them: tuples, dicts,
+    objects made by `model`, or the path `csv_file` writes them to."""
+    if w.shape is InputShape.CSV:
+        return csv_file()
+    if w.shape is InputShape.TUPLES:
+        return rows
+    dicts = [dict(zip(names, row, strict=True)) for row in rows]
+    return dicts if w.shape is InputShape.DICTS else [model(**d) for d in dicts]
+
+
+def call_snippet(
+    ns: dict[str, Any],
+    strategy: str,
+    w: Workload,
+    data: Any,
+    connect: Callable[[], psycopg.Connection[Any]],
+    engine: sa.Engine,
+) -> Any:
+    """Call the snippet's function as its comments tell the user to: a psycopg connection
+    (from `connect`, closed afterwards) for the driver strategies, an engine for the others."""
+    function = ns["load_csv" if w.shape is InputShape.CSV else "insert_rows"]
+    if STRATEGIES[strategy].layer is Layer.DRIVER:
+        with connect() as conn:
+            return function(conn, data)
+    return function(engine, data)

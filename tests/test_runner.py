@@ -1,7 +1,6 @@
 """The benchmark engine on a real (embedded) PostgreSQL."""
 
 import threading
-from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pytest
@@ -11,12 +10,11 @@ from advisor.bench.events import Event, Progress, RunFinished, StrategyFinished
 from advisor.bench.runner import run_benchmark
 from advisor.bench.server import Target
 from advisor.bench.strategies import IMPLEMENTATIONS
-from advisor.bench.strategies.driver import DriverCopy
 from advisor.errors import Cancelled
 from advisor.results import BenchPlan
 from advisor.strategy_info import ALL_IDS
 from tests.dbutil import advisor_connections, sandbox_exists, user_objects
-from tests.plans import quick_plan
+from tests.plans import Batch, faulty_copy, quick_plan
 from tests.waiting import wait_until
 
 
@@ -68,33 +66,21 @@ def test_memory_pass_runs_separately_without_warmup(target: Target) -> None:
     assert [e.phase for e in events if isinstance(e, RunFinished)] == ["run", "memory"]
 
 
-class _DropsARow(DriverCopy):
-    def insert(self, batches: Iterable[list[Any]]) -> None:
-        def skip_first() -> Iterator[list[Any]]:
-            for i, batch in enumerate(batches):
-                yield batch[1:] if i == 0 else batch
-
-        super().insert(skip_first())
+def _drop_the_first_row(i: int, batch: Batch) -> Batch:
+    return batch[1:] if i == 0 else batch
 
 
-class _AltersAValue(DriverCopy):
-    def insert(self, batches: Iterable[list[Any]]) -> None:
-        def alter() -> Iterator[list[Any]]:
-            for i, batch in enumerate(batches):
-                first = batch[4]
-                yield (
-                    [*batch[:4], (first[0], first[1] + "!", *first[2:]), *batch[5:]]
-                    if i == 0
-                    else batch
-                )
-
-        super().insert(alter())
+def _change_the_fifth_name(i: int, batch: Batch) -> Batch:
+    if i > 0:
+        return batch
+    fifth = batch[4]
+    return [*batch[:4], (fifth[0], fifth[1] + "!", *fifth[2:]), *batch[5:]]
 
 
 def test_a_strategy_that_drops_a_row_is_unverified(
     target: Target, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(IMPLEMENTATIONS, "driver_copy", _DropsARow)
+    monkeypatch.setitem(IMPLEMENTATIONS, "driver_copy", faulty_copy(_drop_the_first_row))
     (result,) = run_benchmark(target, _plan(strategies=["driver_copy"], repeat=2)).results
     assert not result.verified
     assert result.runs_verified == [False, False]
@@ -106,7 +92,7 @@ def test_a_strategy_that_drops_a_row_is_unverified(
 def test_a_strategy_that_alters_a_value_is_unverified_with_the_value(
     target: Target, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(IMPLEMENTATIONS, "driver_copy", _AltersAValue)
+    monkeypatch.setitem(IMPLEMENTATIONS, "driver_copy", faulty_copy(_change_the_fifth_name))
     (result,) = run_benchmark(target, _plan(strategies=["driver_copy"])).results
     assert not result.verified
     assert result.problem is not None

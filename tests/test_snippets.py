@@ -18,11 +18,20 @@ from advisor.bench.data.datagen import StandardData
 from advisor.bench.server import Target, quote_ident
 from advisor.snippets import BUILDERS, snippet
 from advisor.snippets.code import TABLE, TABLE_DDL
-from advisor.strategy_info import STRATEGIES, Layer
+from advisor.strategy_info import STRATEGIES
 from advisor.tables import STANDARD
 from advisor.workload import InputShape, Workload
 from tests.roundtrips import RoundTripCounter
-from tests.snippet_util import check_tidy, import_snippet, params, variant_id, variants, workload
+from tests.snippet_util import (
+    call_snippet,
+    check_tidy,
+    import_snippet,
+    params,
+    shaped,
+    variant_id,
+    variants,
+    workload,
+)
 
 SCHEMA = "advisor_snippet_tests"  # ours alone, dropped at the end
 ROWS = 25
@@ -84,21 +93,18 @@ def _columns(workload: Workload) -> tuple[str, ...]:
 def _input(workload: Workload, rows: list[tuple[Any, ...]], ns: dict[str, Any], tmp: Path) -> Any:
     """The rows in the workload's shape, as the user's code would hold them."""
     names = _columns(workload)
-    dicts = [dict(zip(names, row, strict=True)) for row in rows]
-    if workload.shape is InputShape.TUPLES:
-        return rows
-    if workload.shape is InputShape.DICTS:
-        return dicts
-    if workload.shape is InputShape.OBJECTS:
-        make = ns.get("StandardRow", SimpleNamespace)  # a mapped class when the snippet has one
-        return [make(**d) for d in dicts]
-    path = tmp / "rows.csv"
-    with path.open("w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(names)
-        for row in rows:
-            writer.writerow(_csv_field(v) for v in row)
-    return str(path)
+
+    def csv_file() -> str:
+        path = tmp / "rows.csv"
+        with path.open("w", newline="") as f:
+            writer = csv.writer(f)
+            writer.writerow(names)
+            for row in rows:
+                writer.writerow(_csv_field(v) for v in row)
+        return str(path)
+
+    # a mapped class when the snippet has one
+    return shaped(workload, names, rows, ns.get("StandardRow", SimpleNamespace), csv_file)
 
 
 def _csv_field(value: Any) -> str:
@@ -128,17 +134,12 @@ def test_snippet_inserts_the_rows(
 ) -> None:
     _truncate(conninfo)
     ns = import_snippet(snippet(strategy, workload), tmp_path)
-    function = ns["load_csv" if workload.shape is InputShape.CSV else "insert_rows"]
     passes = ("", " II") if workload.upsert else ("",)  # an upsert runs twice: then it updates
     returned: list[list[int]] = []
     for suffix in passes:
         rows = _expected(workload, suffix)
         data = _input(workload, rows, ns, tmp_path)
-        if STRATEGIES[strategy].layer is Layer.DRIVER:
-            with _connect(conninfo) as conn:
-                result = function(conn, data)
-        else:
-            result = function(engine, data)
+        result = call_snippet(ns, strategy, workload, data, lambda: _connect(conninfo), engine)
         stored, ids = _stored(conninfo, workload)
         assert sorted(stored, key=repr) == sorted(rows, key=repr)
         if workload.returning:
@@ -180,27 +181,21 @@ def test_snippet_waits_for_the_round_trips_the_estimate_charges(
     `--rtt-ms` right for the code the user is given, RETURNING, upserts and CSV included."""
     _truncate(conninfo)
     ns = import_snippet(snippet(strategy, workload), tmp_path)
-    function = ns["load_csv" if workload.shape is InputShape.CSV else "insert_rows"]
     data = _input(workload, _expected(workload, "", ROUND_TRIP_ROWS), ns, tmp_path)
     with RoundTripCounter(target) as counter:
         proxied = counter.target.dsn
-        if STRATEGIES[strategy].layer is Layer.DRIVER:
-            with _connect(proxied) as conn:
-                before = counter.round_trips
-                function(conn, data)
-                counted = counter.round_trips - before
-        else:
-            engine = sa.create_engine(
-                "postgresql+psycopg://", creator=lambda: _connect(proxied), pool_size=1
-            )
-            try:
-                with engine.connect():
-                    pass  # connected, and SQLAlchemy's first-connect queries are done
-                before = counter.round_trips
-                function(engine, data)
-                counted = counter.round_trips - before
-            finally:
-                engine.dispose()
+        engine = sa.create_engine(
+            "postgresql+psycopg://", creator=lambda: _connect(proxied), pool_size=1
+        )
+        try:
+            with engine.connect():
+                pass  # connected, and SQLAlchemy's first-connect queries are done
+            conn = _connect(proxied)
+            before = counter.round_trips
+            call_snippet(ns, strategy, workload, data, lambda: conn, engine)
+            counted = counter.round_trips - before
+        finally:
+            engine.dispose()
     assert len(_stored(conninfo, workload)[0]) == ROUND_TRIP_ROWS
     model = round_trips(strategy, workload) - CONNECT_ROUND_TRIPS
     # exact but for the ORM bulk paths, whose batches follow where the NULLs happen to be

@@ -24,11 +24,18 @@ from advisor.bench.verify import first_difference, verifier_for
 from advisor.errors import InputError
 from advisor.snippets import snippet
 from advisor.snippets.table import SnippetTable
-from advisor.strategy_info import STRATEGIES, Layer
 from advisor.tables import TableSpec
 from advisor.workload import InputShape, Workload
 from tests.shop import LINE_ITEMS, state
-from tests.snippet_util import check_tidy, import_snippet, variant_id, variants, workload
+from tests.snippet_util import (
+    call_snippet,
+    check_tidy,
+    import_snippet,
+    shaped,
+    variant_id,
+    variants,
+    workload,
+)
 
 ROWS = 12
 TABLES = ("shop.orders", LINE_ITEMS)
@@ -169,17 +176,12 @@ def _input(
 ) -> Any:
     """The rows in the workload's shape, as the user's code would hold them."""
     table, spec = case
-    dicts = [dict(zip(spec.insert_names, row, strict=True)) for row in rows]
-    if w.shape is InputShape.TUPLES:
-        return rows
-    if w.shape is InputShape.DICTS:
-        return dicts
-    if w.shape is InputShape.OBJECTS:
-        if table.model in ns:  # a mapped class: as its comment says, map it before use
-            ns["Reflected"].prepare(engine)
-        make = ns.get(table.model, SimpleNamespace)
-        return [make(**d) for d in dicts]
-    return _csv_file(target, table, spec, rows, tmp)
+    if w.shape is InputShape.OBJECTS and table.model in ns:
+        ns["Reflected"].prepare(engine)  # a mapped class: as its comment says, map it first
+    model = ns.get(table.model, SimpleNamespace)
+    return shaped(
+        w, spec.insert_names, rows, model, lambda: _csv_file(target, table, spec, rows, tmp)
+    )
 
 
 def _stored(target: Target, table: SnippetTable, spec: TableSpec, expected: list[Row]) -> list[Any]:
@@ -212,7 +214,6 @@ def _run(
         conn.commit()
     code = snippet(strategy, w, table)
     ns = import_snippet(code, tmp)
-    function = ns["load_csv" if w.shape is InputShape.CSV else "insert_rows"]
     first = list(_generated(spec, seed=1))
     passes = [first]
     if w.upsert and table.key is not None:
@@ -221,11 +222,7 @@ def _run(
     returned = []
     for rows in passes:
         data = _input(w, rows, ns, case, target, engine, tmp)
-        if STRATEGIES[strategy].layer is Layer.DRIVER:
-            with target.connect() as conn:
-                result = function(conn, data)
-        else:
-            result = function(engine, data)
+        result = call_snippet(ns, strategy, w, data, target.connect, engine)
         generated = _stored(target, table, spec, rows)
         if w.returning:
             assert sorted(result) == generated
