@@ -42,3 +42,17 @@ def faulty_copy(alter: Callable[[int, Batch], Batch]) -> type[DriverCopy]:
             super().insert(alter(i, batch) for i, batch in enumerate(batches))
 
     return FaultyCopy
+
+
+# The strategy ids, in catalog order: part of the command-line and profile contract (DESIGN.md),
+# so written out here rather than read from advisor.strategy_info.
+STRATEGY_IDS = (
+    "orm_add_all",
+    "orm_bulk_save_objects",
+    "orm_bulk_insert",
+    "core_execute",
+    "driver_executemany",
+    "driver_copy",
+    "driver_copy_binary",
+    "driver_unnest",
+)

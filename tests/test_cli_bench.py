@@ -10,9 +10,9 @@ import pytest
 from advisor.bench.server import Target
 from advisor.bench.strategies import IMPLEMENTATIONS
 from advisor.bench.strategies.driver import DriverCopy
-from advisor.strategy_info import ALL_IDS
 from tests.cli_util import alive, assert_usage_error, run_cli, start_advisor
 from tests.dbutil import dsn_with_password, sandbox_exists
+from tests.plans import STRATEGY_IDS
 from tests.waiting import PATIENCE_S, wait_until
 
 SMALL = ("--rows", "300", "--repeat", "2", "--warmup", "0", "--no-memory")
@@ -22,7 +22,7 @@ def test_strategies_lists_every_id_with_layer_and_input(capsys: pytest.CaptureFi
     result = run_cli(capsys, "strategies")
     assert result.code == 0
     lines = result.out.splitlines()[1:]
-    assert [line.split()[0] for line in lines] == list(ALL_IDS)
+    assert [line.split()[0] for line in lines] == list(STRATEGY_IDS)
     binary = next(line.split()[:3] for line in lines if line.startswith("driver_copy_binary"))
     assert binary == ["driver_copy_binary", "driver", "tuples"]
 
