@@ -23,6 +23,7 @@ from advisor.errors import InputError
 from advisor.report.bench import network_line
 from advisor.results import BenchReport
 from tests.plans import ENVIRONMENT, quick_plan
+from tests.waiting import PATIENCE_S
 
 RTT_MS = 20.0
 
@@ -159,7 +160,7 @@ def test_echo_through_an_abstract_unix_socket_waits_both_ways_and_passes_the_clo
             sock.shutdown(socket.SHUT_WR)  # the echo server sees the end and closes: so do we
             assert sock.recv(1024) == b""
     finally:
-        server.join(timeout=5)
+        server.join(timeout=PATIENCE_S)
         listener.close()
     assert not server.is_alive()
 
