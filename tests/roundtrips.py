@@ -15,6 +15,7 @@ import socket
 import struct
 import tempfile
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
@@ -80,15 +81,22 @@ class RoundTripCounter:
         self._lock = threading.Lock()
         self._waits = 0
         self._sockets: list[socket.socket] = []
+        self._threads: list[threading.Thread] = []
         self.target = Target(
             make_conninfo(upstream.dsn, host=self._dir.name, port=str(PORT), hostaddr=None)
         )
-        threading.Thread(target=self._accept, daemon=True).start()
+        self._start(self._accept)
 
     @property
     def round_trips(self) -> int:
         with self._lock:
             return self._waits
+
+    def _start(self, run: Callable[..., None], *args: object) -> None:
+        thread = threading.Thread(target=run, args=args, daemon=True)
+        with self._lock:
+            self._threads.append(thread)
+        thread.start()
 
     def _connect_upstream(self) -> socket.socket:
         if isinstance(self._upstream, str):
@@ -107,8 +115,8 @@ class RoundTripCounter:
             server = self._connect_upstream()
             with self._lock:
                 self._sockets += [client, server]
-            threading.Thread(target=self._pump, args=(client, server, True), daemon=True).start()
-            threading.Thread(target=self._pump, args=(server, client, False), daemon=True).start()
+            self._start(self._pump, client, server, True)
+            self._start(self._pump, server, client, False)
 
     def _pump(self, src: socket.socket, dst: socket.socket, from_client: bool) -> None:
         stream = _ClientStream()
@@ -125,11 +133,19 @@ class RoundTripCounter:
             pass
 
     def close(self) -> None:
+        """Stop listening, cut every connection and wait for every thread: none outlives it
+        (test_latency counts threads)."""
         with contextlib.suppress(OSError):
             self._listener.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread
         self._listener.close()
         with self._lock:
             sockets, self._sockets = self._sockets, []
+            threads, self._threads = self._threads, []
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)  # wakes its reader, where close would not
+        for thread in threads:
+            thread.join()
         for sock in sockets:
             sock.close()
         self._dir.cleanup()

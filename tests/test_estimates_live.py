@@ -59,7 +59,9 @@ def test_recommend_from_a_real_bench_file(
     for sid in MEASURED:  # one measured volume: linear scaling, plus the connection
         expected = median[sid] * rows / BENCH_ROWS + CONNECT_S
         assert estimates[sid] == pytest.approx(expected), sid
-    assert data["strategy"] in ("driver_executemany", "driver_copy")
+    # Which driver strategy wins depends on this machine's figures (driver_copy_binary, not
+    # measured, is scaled from them): only the layer is the answers' own.
+    assert data["layer"] == "driver"
 
 
 def test_card_names_the_bench(bench_file: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -165,4 +165,8 @@ def test_an_interrupt_in_the_middle_of_a_run_leaves_nothing_behind(target: Targe
 
 def _wait_for_no_connections(target: Target) -> None:
     """Closed connections leave pg_stat_activity when their backends have gone."""
-    wait_until(lambda: advisor_connections(target) == 0, "our connections to close")
+    wait_until(
+        lambda: not advisor_connections(target),
+        "our connections to close",
+        detail=lambda: advisor_connections(target),
+    )

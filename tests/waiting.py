@@ -10,8 +10,16 @@ from collections.abc import Callable
 PATIENCE_S = 120.0
 
 
-def wait_until(condition: Callable[[], object], what: str, timeout: float = PATIENCE_S) -> None:
+def wait_until(
+    condition: Callable[[], object],
+    what: str,
+    timeout: float = PATIENCE_S,
+    detail: Callable[[], object] = lambda: "",
+) -> None:
+    """Poll `condition` until true; past `timeout`, fail naming `what`, and `detail()`."""
     deadline = time.monotonic() + timeout
     while not condition():
-        assert time.monotonic() < deadline, f"timed out after {timeout:g} s waiting for {what}"
+        assert time.monotonic() < deadline, (
+            f"timed out after {timeout:g} s waiting for {what} {detail()}".rstrip()
+        )
         time.sleep(0.05)
