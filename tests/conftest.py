@@ -1,9 +1,10 @@
 """Fixture plugins and the `db` marker.
 
 The fixtures live in `tests/fix_*.py` (psycopg's layout), registered here. Every test that
-needs the embedded PostgreSQL is marked `db`, found from the fixtures it uses (`target`, or
-any fixture that depends on it, `dsn` among them) or marked by its module, so that
-`pytest -m "not db"` runs the pure tests alone, in seconds.
+needs the embedded PostgreSQL is marked `db`: here, from the fixtures it uses (`target`, or
+any fixture that depends on it, `dsn` and the schema fixtures among them), or by its module
+when it starts a server of its own (test_tui_hangup). `pytest -m "not db"` runs the rest
+without any server, and tests/fix_db.py fails a test that starts one without the marker.
 """
 
 from __future__ import annotations

@@ -74,7 +74,7 @@ def test_card_names_the_bench(bench_file: Path, capsys: pytest.CaptureFixture[st
 
 # --- round trips ----------------------------------------------------------------------------
 
-ROUND_TRIP_ROWS = 2_500  # > UNNEST_BATCH would be slow; enough for the per-row paths to show
+ROUND_TRIP_ROWS = 2_500  # 250 ORM bulk batches; unnest (10,000 rows a statement) sends one
 
 
 def test_the_counter_counts_one_wait_per_query_and_one_per_pipeline(target: Target) -> None:

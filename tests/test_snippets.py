@@ -190,10 +190,10 @@ def test_snippet_waits_for_the_round_trips_the_estimate_charges(
         try:
             with engine.connect():
                 pass  # connected, and SQLAlchemy's first-connect queries are done
-            conn = _connect(proxied)
-            before = counter.round_trips
-            call_snippet(ns, strategy, workload, data, lambda: conn, engine)
-            counted = counter.round_trips - before
+            with _connect(proxied) as conn:  # used by the driver snippets only
+                before = counter.round_trips
+                call_snippet(ns, strategy, workload, data, lambda: conn, engine)
+                counted = counter.round_trips - before
         finally:
             engine.dispose()
     assert len(_stored(conninfo, workload)[0]) == ROUND_TRIP_ROWS
