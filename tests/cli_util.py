@@ -1,5 +1,10 @@
-"""Run the `advisor` entry point in-process and capture what it prints."""
+"""Run the `advisor` entry point, in-process or as a child process, and check what it says."""
 
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
 from dataclasses import dataclass
 
 import pytest
@@ -16,11 +21,34 @@ class Outcome:
 
 def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> Outcome:
     capsys.readouterr()
+    code = exit_code(*args)
+    captured = capsys.readouterr()
+    return Outcome(code, captured.out, captured.err)
+
+
+def exit_code(*args: str) -> int:
+    """Run `advisor ARGS` in-process (its output goes wherever stdout and stderr go)."""
     with pytest.raises(SystemExit) as exit_info:
         main(list(args))
-    captured = capsys.readouterr()
     code = exit_info.value.code
-    return Outcome(code if isinstance(code, int) else 1, captured.out, captured.err)
+    return code if isinstance(code, int) else 1
+
+
+def start_advisor(*args: str) -> subprocess.Popen[str]:
+    """`python -m advisor ARGS` as a child process with pipes, unbuffered."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "advisor", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ | {"PYTHONUNBUFFERED": "1"},
+    )
+
+
+def alive(proc: subprocess.Popen[str]) -> bool:
+    """True while the child runs; once it has exited, fail with what it printed."""
+    assert proc.poll() is None, proc.communicate()
+    return True
 
 
 def assert_usage_error(outcome: Outcome, command: str, message: str) -> None:

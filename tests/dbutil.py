@@ -25,11 +25,21 @@ def user_objects(target: Target) -> set[str]:
     return {str(r[0]) for r in rels + schemas}
 
 
-def advisor_connections(target: Target) -> int:
-    """Open connections of ours, other than the one asking."""
+def advisor_connections(target: Target) -> list[str]:
+    """Open connections of ours, other than the one asking: what each is doing, and since."""
     with target.connect(autocommit=True) as conn:
-        row = conn.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'pg-insert-advisor'"
-            " AND pid <> pg_backend_pid()"
-        ).fetchone()
-        return int(row[0]) if row else 0
+        rows = conn.execute(
+            "SELECT pid, state, backend_start, left(query, 60) FROM pg_stat_activity"
+            " WHERE application_name = 'pg-insert-advisor' AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return [" ".join(map(str, row)) for row in rows]
+
+
+def dsn_with_password(target: Target, password: str) -> str:
+    """The server's DSN with `password` in it, checked: the password is there to be masked,
+    and the server (trusting local connections) accepts it, so a run can go on."""
+    dsn = target.dsn.replace("postgres:@", f"postgres:{password}@", 1)
+    assert password in dsn, f"no password slot in {target.dsn!r}"
+    with Target(dsn).connect() as conn:
+        conn.execute("SELECT 1")
+    return dsn

@@ -1,6 +1,8 @@
 """What the snippet tests share: the variants the rules can produce, running a snippet as a
 user would (saved to a file and imported), and handing it the connection its library takes."""
 
+from __future__ import annotations
+
 import ast
 import asyncio
 import importlib.util
@@ -9,7 +11,7 @@ import itertools
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -18,6 +20,9 @@ from advisor.bench.connections import asyncpg_arguments
 from advisor.snippets import BUILDERS
 from advisor.strategy_info import STRATEGIES, Group, Layer
 from advisor.workload import InputShape, Workload
+
+if TYPE_CHECKING:
+    pass
 
 
 def workload(

@@ -1,12 +1,10 @@
 """The adversarial data set goes through every strategy and comes back value for value."""
 
 import math
-from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
 import pytest
-from cli_util import run_cli
 
 from advisor.bench import table as benchtable
 from advisor.bench.data import adversarial
@@ -14,21 +12,14 @@ from advisor.bench.data.adversarial import ADVERSARIAL, SET_SIZE, AdversarialDat
 from advisor.bench.runner import run_benchmark
 from advisor.bench.server import Target
 from advisor.bench.strategies import IMPLEMENTATIONS
-from advisor.bench.strategies.driver import DriverCopy
 from advisor.results import BenchPlan
 from advisor.strategy_info import SYNC_IDS
+from tests.cli_util import run_cli
+from tests.plans import Batch, faulty_copy, quick_plan
 
 
 def _plan(**kw: Any) -> BenchPlan:
-    base: dict[str, Any] = {
-        "rows": 2 * SET_SIZE + 3,
-        "repeat": 1,
-        "warmup": 0,
-        "memory": False,
-        "ceiling": False,
-        "data": "adversarial",
-    }
-    return BenchPlan(**(base | kw))
+    return quick_plan(**({"rows": 2 * SET_SIZE + 3, "data": "adversarial"} | kw))
 
 
 def test_the_set_holds_what_breaks_naive_loaders() -> None:
@@ -72,21 +63,15 @@ def test_every_strategy_stores_the_adversarial_set_exactly(target: Target) -> No
     assert report.ceiling is not None and report.ceiling.verified, report.ceiling
 
 
-class _LosesCarriageReturns(DriverCopy):
-    """A loader that 'normalises' line endings, as naive CSV tools do."""
-
-    def insert(self, batches: Iterable[list[Any]]) -> None:
-        def strip() -> Iterator[list[Any]]:
-            for batch in batches:
-                yield [(r[0], r[1].replace("\r", "") if r[1] else r[1], *r[2:]) for r in batch]
-
-        super().insert(strip())
+def _lose_carriage_returns(i: int, batch: Batch) -> Batch:
+    """What a loader that 'normalises' line endings does, as naive CSV tools do."""
+    return [(r[0], r[1].replace("\r", "") if r[1] else r[1], *r[2:]) for r in batch]
 
 
 def test_a_strategy_that_loses_a_value_is_unverified_with_the_value(
     target: Target, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(IMPLEMENTATIONS, "driver_copy", _LosesCarriageReturns)
+    monkeypatch.setitem(IMPLEMENTATIONS, "driver_copy", faulty_copy(_lose_carriage_returns))
     (result,) = run_benchmark(target, _plan(strategies=["driver_copy"])).results
     assert result.error is None and not result.verified
     assert result.problem == (

@@ -1,7 +1,6 @@
 """The charts must tell the truth: every bar beside its own label, as long as its value."""
 
 import random
-import re
 
 import pytest
 
@@ -13,28 +12,18 @@ from advisor.report.charts import (
     rows_per_s_height,
 )
 from advisor.report.compare import Comparison
-from advisor.results import BenchPlan, BenchReport, Environment, StrategyResult
-
-ENV = Environment("0", "3.11", "linux", 2, "3", "18", "2", "18", "embedded", "embedded")
+from advisor.results import BenchReport, StrategyResult
+from tests.chart_text import axis_scale, bars, cells, comparison_bars
+from tests.plans import report_of
 
 
 def _report(rates: list[float]) -> BenchReport:
-    report = BenchReport(BenchPlan(), ENV, started="now")
-    for i, rate in enumerate(rates):
-        result = StrategyResult(f"strategy_{i}", "driver", "tuples", rows=100_000)
-        result.runs_s = [100_000 / rate]
-        report.results.append(result)
-    return report
-
-
-def _bars(text: str, marker: str) -> dict[str, tuple[int, int]]:
-    """For each label's line: (marker cells, plot width)."""
-    out = {}
-    for line in text.splitlines():
-        m = re.match(r"\s*(\w+)┤(.*?)[│┬]?$", line)
-        if m:
-            out[m.group(1)] = (m.group(2).count(marker), len(m.group(2)))
-    return out
+    return report_of(
+        *(
+            StrategyResult(f"strategy_{i}", "driver", "tuples", 100_000, runs_s=[100_000 / rate])
+            for i, rate in enumerate(rates)
+        )
+    )
 
 
 @pytest.mark.parametrize("seed", range(12))
@@ -45,12 +34,13 @@ def test_each_rows_per_s_bar_sits_on_its_label_at_its_length(seed: int) -> None:
     text = render(
         draw_rows_per_s, report, rng.choice([60, 80, 100]), rows_per_s_height(report), color=False
     )
-    bars = _bars(text, "█")
-    top = max(rates) * 1.02
-    assert len(bars) == len(rates)
+    drawn = bars(text, "█")
+    scale = axis_scale(text)
+    assert sorted(drawn) == sorted(f"strategy_{i}" for i in range(len(rates))), text
     for i, rate in enumerate(rates):
-        got, width = bars[f"strategy_{i}"]
-        assert abs(got - rate / top * width) <= 2, (i, got, rate / top * width, text)
+        got, width = drawn[f"strategy_{i}"]
+        assert got <= width
+        assert abs(got - cells(rate, scale)) <= 2, (i, got, cells(rate, scale), text)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -61,16 +51,10 @@ def test_the_comparison_chart_keeps_saved_and_new_with_their_strategy(seed: int)
         for i in range(rng.randint(1, 8))
     ]
     text = render(draw_comparison, rows, 80, comparison_height(rows), color=False)
-    lines = text.splitlines()
-    body = lines[lines.index(next(ln for ln in lines if "┌" in ln)) + 1 :]
-    body = body[: body.index(next(ln for ln in body if "└" in ln))]
-    assert len(body) == 4 * len(rows)
-    top = max(v for c in rows for v in (c.saved or 0, c.new or 0)) * 1.02
-    width = len(body[0].split("│", 1)[1]) - 1
-    for k, c in enumerate(rows):  # drawn top to bottom in the given order, four lines each
-        group = body[4 * k : 4 * k + 4]
-        assert any(re.match(rf"\s*{c.strategy}┤", line) for line in group), (c, text)
-        new = max(line.count("█") for line in group)
-        saved = max(line.count("░") for line in group)
-        assert abs(new - (c.new or 0) / top * width) <= 2, (c, text)
-        assert abs(saved - (c.saved or 0) / top * width) <= 2, (c, text)
+    scale = axis_scale(text)
+    drawn = comparison_bars(text)
+    assert [label for label, _, _ in drawn] == [c.strategy for c in rows], text  # in order
+    for c, (_, new, saved) in zip(rows, drawn, strict=True):
+        assert c.new is not None and c.saved is not None
+        assert abs(new - cells(c.new, scale)) <= 2, (c, text)
+        assert abs(saved - cells(c.saved, scale)) <= 2, (c, text)

@@ -11,11 +11,9 @@ from typing import Any
 import pytest
 
 from advisor.advice.estimates import (
-    CONNECT_ROUND_TRIPS,
     CONNECT_S,
     REFERENCE_ROWS_PER_S,
     REFERENCE_SOURCE,
-    TRANSACTION_ROUND_TRIPS,
     Estimator,
     Measurement,
     load_bench,
@@ -24,11 +22,14 @@ from advisor.advice.estimates import (
     round_trips,
 )
 from advisor.errors import InputError
-from advisor.results import BenchPlan, BenchReport, Environment, StrategyResult
+from advisor.results import BenchReport, StrategyResult
 from advisor.strategy_info import ALL_IDS
 from advisor.workload import Workload
+from tests.plans import report_of
 
-SETUP = CONNECT_ROUND_TRIPS + TRANSACTION_ROUND_TRIPS
+# Round trips of every run, as the model's docstring gives them: connecting (4: trust auth
+# took 2, SCRAM adds 2) and BEGIN + COMMIT. tests/test_estimates_live.py counts the real ones.
+SETUP = 4 + 2
 
 
 def wl(rows: int, **extra: Any) -> Workload:
@@ -82,6 +83,26 @@ def test_loglog_interpolates_between_volumes() -> None:
     assert loglog(points, 10_000) == pytest.approx(math.sqrt(0.01 * 0.5))
     assert loglog(points, 1_000) == pytest.approx(0.01)
     assert loglog(points, 100_000) == pytest.approx(0.5)
+
+
+def power_law(rows: float) -> float:
+    """A strategy whose time grows as rows ** 1.25, from 2 ms at 1k rows."""
+    return float(2e-3 * (rows / 1_000) ** 1.25)
+
+
+@pytest.mark.parametrize(
+    ("rows", "seconds"),
+    [
+        (1_000, 0.002),
+        (3_000, 0.002 * 3**1.25),  # inside the range: exact for a power law
+        (50_000, 0.002 * 50**1.25),
+        (300_000, 0.002 * 300**1.25),  # above: the slope (1.25 >= 1) is kept
+        (250, 0.002 * 0.25),  # below: a slope above 1 would make small runs cheap per row
+    ],
+)
+def test_loglog_follows_a_power_law_and_is_linear_below_it(rows: int, seconds: float) -> None:
+    points = [(r, power_law(r)) for r in (1_000, 10_000, 100_000)]
+    assert loglog(points, rows) == pytest.approx(seconds)
 
 
 def test_loglog_uses_the_segment_around_the_volume() -> None:
@@ -165,8 +186,7 @@ def test_latency_is_round_trips_times_rtt() -> None:
 
 
 def _report(*results: StrategyResult) -> BenchReport:
-    env = Environment("0", "3.11", "linux", 2, "3", "17", "2", "17", "embedded", "embedded")
-    return BenchReport(BenchPlan(), env, "2025-01-01T00:00:00+00:00", results=list(results))
+    return report_of(*results)
 
 
 def _result(strategy: str, runs: list[float], **extra: Any) -> StrategyResult:

@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_util import run_cli
 from psycopg.conninfo import make_conninfo
 
 from advisor.results import BenchPlan, BenchReport, Environment, StrategyResult
+from tests.cli_util import run_cli
 
 BOUND_S = 20.0  # generous: only a hang or a run that should never have started takes longer
 WORKERS = 4

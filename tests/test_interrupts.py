@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import threading
@@ -9,11 +10,12 @@ import time
 from pathlib import Path
 
 import pytest
-from cli_util import run_cli
-from dbutil import sandbox_exists
 
 from advisor.bench.server import Target
 from advisor.cli.interrupts import STOP, Interrupts
+from tests.cli_util import run_cli
+from tests.dbutil import sandbox_exists
+from tests.waiting import wait_until
 
 
 class _RaisesWhenCollected:
@@ -43,27 +45,23 @@ def test_a_swallowed_interrupt_is_kept_quiet_only_once_stopping(
 def test_the_stop_event_alone_ends_a_bench_as_interrupted(
     capsys: pytest.CaptureFixture[str], target: Target, dsn: str
 ) -> None:
+    started = threading.Event()
+
     def stop_once_started() -> None:
-        deadline = time.monotonic() + 30
-        while not sandbox_exists(target) and time.monotonic() < deadline:
-            time.sleep(0.05)
+        with contextlib.suppress(AssertionError):  # the test says so below
+            wait_until(lambda: sandbox_exists(target), "the bench to start")
+            started.set()
         time.sleep(0.5)
         STOP.set()  # what the signal handler does before its exception may be swallowed
 
     stopper = threading.Thread(target=stop_once_started)
     stopper.start()
-    args = (
-        "--rows",
-        "20k",
-        "--repeat",
-        "20",
-        "--strategies",
-        "driver_executemany",
-        "--rtt-ms",
-        "1",
+    args = ("--rows", "20k", "--repeat", "20", "--strategies", "driver_executemany")
+    result = run_cli(
+        capsys, "bench", *args, "--rtt-ms", "1", "--no-ceiling", "--no-chart", "--dsn", dsn
     )
-    result = run_cli(capsys, "bench", *args, "--no-ceiling", "--no-chart", "--dsn", dsn)
     stopper.join()
+    assert started.is_set(), "the bench never started: the stop proves nothing"
     assert result.code == 130, result.err
     assert "interrupted; the sandbox was cleaned up" in result.err
     assert not sandbox_exists(target)

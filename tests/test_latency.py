@@ -1,4 +1,8 @@
-"""The latency proxy and round-trip measurement, on the embedded server."""
+"""The latency proxy and round-trip measurement, on the embedded server.
+
+A delay can only make things slower, so lower bounds on times are sound; upper bounds would
+fail on a slow or busy machine, and are left to `make bench` (none is asserted here).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import os
 import socket
 import threading
 import time
+from dataclasses import asdict
 
 import psutil
 import pytest
@@ -16,10 +21,11 @@ from advisor.bench.runner import run_benchmark
 from advisor.bench.server import Target
 from advisor.errors import InputError
 from advisor.report.bench import network_line
-from advisor.results import BenchPlan, BenchReport
+from advisor.results import BenchReport
+from tests.plans import ENVIRONMENT, quick_plan
+from tests.waiting import PATIENCE_S
 
 RTT_MS = 20.0
-TOLERANCE_MS = 15.0  # thread wake-ups on a shared 2-core machine
 
 
 def _gone(pid: int | None, port: int) -> None:
@@ -30,22 +36,33 @@ def _gone(pid: int | None, port: int) -> None:
         pass
 
 
+def _proxied(target: Target) -> bool:
+    """True when `target`'s connections go through a proxy of ours, a child of this process."""
+    with target.connect(autocommit=True) as conn:
+        port = conn.info.port
+    return any(
+        c.laddr.port == port
+        for child in psutil.Process().children()
+        for c in child.net_connections("tcp")
+        if c.status == psutil.CONN_LISTEN
+    )
+
+
 def test_direct_round_trip_is_measured(target: Target) -> None:
-    rtt = measure_rtt(target)
-    assert 0 < rtt < 5, "a local server answers SELECT 1 in well under 5 ms"
+    assert measure_rtt(target) > 0
 
 
-def test_the_proxy_adds_the_requested_round_trip(target: Target) -> None:
-    direct = measure_rtt(target)
+def test_the_proxy_adds_at_least_the_requested_round_trip(target: Target) -> None:
     with simulated_distance(target, RTT_MS) as far:
-        assert far is not target
+        assert far is not target and _proxied(far)
         proxied = measure_rtt(far)
-    assert RTT_MS <= proxied < RTT_MS + direct + TOLERANCE_MS, proxied
+    assert proxied >= RTT_MS
 
 
 def test_zero_ms_is_the_proxy_alone(target: Target) -> None:
     with simulated_distance(target, 0.0) as far:
-        assert measure_rtt(far) < 5
+        assert far is not target and _proxied(far)
+        assert measure_rtt(far) > 0
 
 
 def test_no_rtt_means_no_proxy(target: Target) -> None:
@@ -54,16 +71,25 @@ def test_no_rtt_means_no_proxy(target: Target) -> None:
 
 
 def test_the_proxy_delays_but_does_not_throttle(target: Target) -> None:
-    """32 MB streamed through a 20 ms proxy: one delay, not one per 64 KiB chunk (~500)."""
-    with simulated_distance(target, RTT_MS) as far, far.connect(autocommit=True) as conn:
+    """32 MB streamed through a 400 ms proxy: one delay (0.2 s out, 0.2 s back), not one per
+    64 KiB chunk (~500 of them, 100 s). The bound, 30 s, holds on a machine ten times slower
+    than this one, and the stream is given up as soon as it is passed."""
+    bound_s = 30.0
+    with simulated_distance(target, 400.0) as far, far.connect(autocommit=True) as conn:
         t0 = time.perf_counter()
+        size = 0
         with conn.cursor().copy(
             "COPY (SELECT repeat('x', 1000) FROM generate_series(1, 32000)) TO STDOUT"
         ) as copy:
-            size = sum(len(chunk) for chunk in copy)
+            for chunk in copy:
+                size += len(chunk)
+                took = time.perf_counter() - t0
+                assert took < bound_s, (
+                    f"{size:,} bytes in {took:.0f} s: the proxy serialises chunks"
+                )
         took = time.perf_counter() - t0
     assert size > 32_000_000
-    assert took < 1.0, f"{took:.2f} s: the proxy serialises chunks"
+    assert took >= 0.4, "the round trip was delayed"
 
 
 def test_the_proxy_stops_with_its_block_even_on_error(target: Target) -> None:
@@ -83,19 +109,14 @@ def test_the_proxy_stops_with_its_block_even_on_error(target: Target) -> None:
 
 def test_a_bench_through_the_proxy_verifies_and_leaves_nothing(target: Target) -> None:
     me = psutil.Process()
-    plan = BenchPlan(
-        rows=200,
-        repeat=1,
-        warmup=0,
-        strategies=["driver_copy", "core_execute"],
-        memory=False,
-        ceiling=False,
-        simulated_rtt_ms=RTT_MS,
-    )
+    plan = quick_plan(rows=200, strategies=["driver_copy", "core_execute"], simulated_rtt_ms=RTT_MS)
     report = run_benchmark(target, plan)
-    assert all(r.verified for r in report.results), [r.problem or r.error for r in report.results]
+    assert [(r.strategy, r.verified) for r in report.results] == [
+        ("driver_copy", True),
+        ("core_execute", True),
+    ], [r.problem or r.error for r in report.results]
     env = report.environment
-    assert env.rtt_ms is not None and env.rtt_ms < 5
+    assert env.rtt_ms is not None and env.rtt_ms > 0
     assert env.proxied_rtt_ms is not None and env.proxied_rtt_ms >= RTT_MS
     copy = next(r for r in report.results if r.strategy == "driver_copy")
     # BEGIN, COPY, end of COPY, COMMIT: at least three round trips are waited for
@@ -104,18 +125,7 @@ def test_a_bench_through_the_proxy_verifies_and_leaves_nothing(target: Target) -
 
 
 def test_reports_from_before_round_trips_load_and_say_so() -> None:
-    env = {
-        "advisor": "0",
-        "python": "3.11",
-        "platform": "linux",
-        "cpu_count": 2,
-        "psycopg": "3",
-        "libpq": "17",
-        "sqlalchemy": "2",
-        "server_version": "17",
-        "target": "embedded",
-        "target_description": "embedded",
-    }
+    env = {k: v for k, v in asdict(ENVIRONMENT).items() if k not in ("rtt_ms", "proxied_rtt_ms")}
     old = {"plan": {"rows": 10}, "environment": env, "started": "t0", "results": []}
     report = BenchReport.from_dict(old)
     assert report.plan.simulated_rtt_ms is None and report.environment.rtt_ms is None
@@ -150,7 +160,7 @@ def test_echo_through_an_abstract_unix_socket_waits_both_ways_and_passes_the_clo
             sock.shutdown(socket.SHUT_WR)  # the echo server sees the end and closes: so do we
             assert sock.recv(1024) == b""
     finally:
-        server.join(timeout=5)
+        server.join(timeout=PATIENCE_S)
         listener.close()
     assert not server.is_alive()
 

@@ -6,8 +6,6 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pytest
-from dbutil import advisor_connections, sandbox_exists
-from shop import SCHEMA_SQL
 
 from advisor.bench.data.adversarial import SET_SIZE
 from advisor.bench.runner import run_benchmark
@@ -17,6 +15,8 @@ from advisor.bench.strategies.aio import AsyncpgCopy
 from advisor.bench.strategies.psycopg2 import Psycopg2ExecuteValues
 from advisor.results import BenchPlan, StrategyResult
 from advisor.strategy_info import ALL_IDS, GROUPS, SYNC_IDS
+from tests.dbutil import advisor_connections, sandbox_exists
+from tests.shop import SCHEMA_SQL
 
 NEW = [sid for sid in ALL_IDS if sid not in SYNC_IDS]
 

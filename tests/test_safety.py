@@ -9,8 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_util import assert_usage_error, run_cli
-from dbutil import sandbox_exists
 
 from advisor import limits
 from advisor.bench.data.datagen import StandardData
@@ -18,6 +16,8 @@ from advisor.bench.server import _LOCK_KEY, SANDBOX_SCHEMA, Sandbox, Target, quo
 from advisor.bench.session import Feed, Session
 from advisor.bench.table import BenchTable
 from advisor.results import BenchPlan
+from tests.cli_util import assert_usage_error, run_cli
+from tests.dbutil import sandbox_exists
 
 ADVISOR = [sys.executable, "-m", "advisor"]
 QUICK = (

@@ -2,13 +2,13 @@
 dropped into a user's objects."""
 
 import pytest
-from cli_util import assert_usage_error, run_cli
-from dbutil import sandbox_exists
 
 from advisor.bench.runner import run_benchmark
 from advisor.bench.server import SANDBOX_MARK, SANDBOX_SCHEMA, Sandbox, Target
 from advisor.errors import InputError
-from advisor.results import BenchPlan
+from tests.cli_util import assert_usage_error, run_cli
+from tests.dbutil import sandbox_exists
+from tests.plans import quick_plan
 
 
 def test_a_foreign_schema_of_that_name_is_refused_and_left_alone(target: Target) -> None:
@@ -32,13 +32,8 @@ def test_a_leftover_of_a_killed_run_is_replaced(target: Target) -> None:
         conn.execute(f"CREATE SCHEMA {SANDBOX_SCHEMA}")
         conn.execute(f"COMMENT ON SCHEMA {SANDBOX_SCHEMA} IS '{SANDBOX_MARK}'")
         conn.execute(f"CREATE TABLE {SANDBOX_SCHEMA}.standard_rows (x int)")
-    report = run_benchmark(
-        target,
-        BenchPlan(
-            rows=100, repeat=1, warmup=0, strategies=["driver_copy"], memory=False, ceiling=False
-        ),
-    )
-    assert report.results[0].verified
+    (result,) = run_benchmark(target, quick_plan(rows=100, strategies=["driver_copy"])).results
+    assert result.verified
     assert not sandbox_exists(target)
 
 

@@ -12,7 +12,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from cli_util import Outcome, run_cli
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from psycopg import pq
@@ -20,6 +19,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from advisor.bench.server import SECRET_PARAMS, Target, mask
 from advisor.errors import InputError
+from tests.cli_util import Outcome, run_cli
 
 REFERENCE = "Reference-Secret-9"
 # What a secret may be: any text libpq can carry (no NUL, valid UTF-8).

@@ -13,15 +13,6 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from shop import LINE_ITEMS, LINE_ITEMS_SQL, SCHEMA_SQL, state
-from snippet_util import (
-    call_snippet,
-    check_tidy,
-    import_snippet,
-    variant_id,
-    variants,
-    workload,
-)
 
 from advisor.advice.rules import recommend
 from advisor.bench.data.datagen import Row
@@ -36,6 +27,15 @@ from advisor.snippets import snippet
 from advisor.snippets.table import SnippetTable
 from advisor.tables import TableSpec
 from advisor.workload import InputShape, Workload
+from tests.shop import LINE_ITEMS, state
+from tests.snippet_util import (
+    call_snippet,
+    check_tidy,
+    import_snippet,
+    variant_id,
+    variants,
+    workload,
+)
 
 ROWS = 12
 TABLES = ("shop.orders", LINE_ITEMS)
@@ -43,14 +43,7 @@ TABLES = ("shop.orders", LINE_ITEMS)
 EXISTING = {"customer_id": (1, 2)}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def schemas(target: Target) -> Iterator[None]:
-    with target.connect(autocommit=True) as conn:
-        conn.execute(SCHEMA_SQL)
-        conn.execute(LINE_ITEMS_SQL)
-    yield
-    with target.connect(autocommit=True) as conn:
-        conn.execute('DROP SCHEMA shop, "Sales Data" CASCADE')
+pytestmark = pytest.mark.usefixtures("shop", "line_items")  # tests/fix_shop.py
 
 
 @pytest.fixture(scope="module")

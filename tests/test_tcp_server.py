@@ -6,9 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from cli_util import assert_usage_error, run_cli
 from psycopg.conninfo import make_conninfo
-from tcp_server import TcpServer
+
+from tests.cli_util import assert_usage_error, run_cli
+from tests.tcp_server import TcpServer
 
 
 def _assert_no_password(password: str, *texts: str) -> None:

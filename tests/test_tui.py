@@ -2,11 +2,13 @@
 
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
-from dbutil import sandbox_exists
 from rich.console import Console
-from textual.widgets import Button, Checkbox, DataTable, Input, OptionList, Static
+from rich.text import Text
+from textual.pilot import Pilot
+from textual.widgets import Button, Checkbox, DataTable, Input, Markdown, OptionList, Static
 
 from advisor.bench.runner import run_benchmark
 from advisor.bench.server import Target
@@ -20,6 +22,9 @@ from advisor.tui.screens.questionnaire import QuestionnaireScreen
 from advisor.tui.screens.recommendation import RecommendationScreen
 from advisor.tui.widgets.bench_panel import BenchPanel
 from advisor.tui.widgets.charts import ComparisonChart
+from tests.chart_text import comparison_bars
+from tests.dbutil import sandbox_exists
+from tests.waiting import PATIENCE_S
 
 CHOICES = {
     "shape": ["objects", "dicts", "tuples", "csv", "dataframe"],
@@ -28,14 +33,17 @@ CHOICES = {
 }
 
 
-async def _choose(pilot, key: str, value: str) -> None:  # type: ignore[no-untyped-def]
+AppPilot = Pilot[Any]
+
+
+async def _choose(pilot: AppPilot, key: str, value: str) -> None:
     """Move the highlight to `value` (from wherever it is) and press Enter."""
     options = pilot.app.screen.query_one(f"#answer-{key}", OptionList)
     options.highlighted = 0
     await pilot.press(*["down"] * CHOICES[key].index(value), "enter")
 
 
-async def _answer(pilot, shape: str, rows: str, correctness: str, frequency: str) -> None:  # type: ignore[no-untyped-def]
+async def _answer(pilot: AppPilot, shape: str, rows: str, correctness: str, frequency: str) -> None:
     await _choose(pilot, "shape", shape)
     await pilot.press(*rows, "enter")
     await _choose(pilot, "correctness", correctness)
@@ -46,9 +54,9 @@ async def _answer(pilot, shape: str, rows: str, correctness: str, frequency: str
 
 def _text(app: AdvisorApp, selector: str) -> str:
     """What a Static shows, as plain text (its content may be a rich renderable)."""
-    console = Console(width=200, file=io.StringIO())
-    console.print(app.screen.query_one(selector, Static).content)
-    return console.file.getvalue().rstrip("\n")  # type: ignore[attr-defined]
+    out = io.StringIO()
+    Console(width=200, file=out).print(app.screen.query_one(selector, Static).content)
+    return out.getvalue().rstrip("\n")
 
 
 @pytest.mark.parametrize(
@@ -147,7 +155,7 @@ async def test_going_back_keeps_the_answers() -> None:
         ].index("high")
 
 
-async def _to_benchmark(pilot, rows: str = "300", repeat: str = "1") -> BenchmarkScreen:  # type: ignore[no-untyped-def]
+async def _to_benchmark(pilot: AppPilot, rows: str = "300", repeat: str = "1") -> BenchmarkScreen:
     await _answer(pilot, "dicts", "2M", "medium", "daily")
     await pilot.press("b")
     await pilot.pause()
@@ -165,7 +173,7 @@ async def test_a_benchmark_runs_in_a_worker_and_shows_verified_results(
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await _to_benchmark(pilot)
         planned = screen.plan.strategies
-        assert "driver_copy" in planned and "orm_bulk_save_objects" not in planned, (
+        assert planned and "driver_copy" in planned and "orm_bulk_save_objects" not in planned, (
             "preselected candidates"
         )
         await pilot.press("r")
@@ -178,7 +186,9 @@ async def test_a_benchmark_runs_in_a_worker_and_shows_verified_results(
         table = screen.query_one("#results", DataTable)
         assert table.row_count == len(planned)
         labels = [str(column.label).strip() for column in table.columns.values()]
-        assert str(table.get_row_at(0)[labels.index("verified")]) == "yes"
+        at = labels.index("verified")
+        verified = [str(table.get_row_at(i)[at]) for i in range(table.row_count)]
+        assert verified == ["yes"] * len(planned)
         assert "done in" in _text(app, "#now")
 
         path = tmp_path / "measured.toml"
@@ -200,10 +210,13 @@ async def test_cancel_stops_the_run_and_leaves_nothing(target: Target, dsn: str)
         screen = await _to_benchmark(pilot, rows="200k")
         panel = screen.query_one(BenchPanel)
         await pilot.press("r")
-        for _ in range(400):
+        started = False
+        for _ in range(int(PATIENCE_S / 0.05)):
             await pilot.pause(0.05)
             if "rows" in _text(app, "#now") and sandbox_exists(target):
+                started = True
                 break
+        assert started, "the run never started: cancelling it would prove nothing"
         assert panel.running
         await pilot.press("escape")
         await app.workers.wait_for_complete()
@@ -252,7 +265,13 @@ async def test_a_profile_opens_directly_reruns_and_compares(
         await pilot.pause()
         assert screen.query("#tab-compare")
         chart = screen.query_one("#compare-chart", ComparisonChart)
-        assert chart.plt is not None
+        drawn = chart.render()
+        assert isinstance(drawn, Text)
+        text = drawn.plain  # what the widget shows, as text
+        assert "░ saved" in text and "█ new" in text, text
+        drawn_bars = comparison_bars(text)
+        assert [label for label, _, _ in drawn_bars] == ["core_execute", "driver_copy"], text
+        assert all(new > 0 and saved > 0 for _, new, saved in drawn_bars), text
         compare = screen.query_one("#compare-table", DataTable)
         assert compare.row_count == 2
         assert str(compare.get_row_at(0)[0]) == "core_execute"
@@ -277,9 +296,15 @@ async def test_help_and_the_palette_list_the_screens_actions() -> None:
         await _answer(pilot, "objects", "200", "high", "hourly")
         await pilot.press("question_mark")
         await pilot.pause()
-        assert isinstance(app.screen, HelpScreen)
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        help_text = help_screen.query_one(Markdown).source
+        assert help_text.startswith("## The recommendation")
+        for key, action in (("b", "Benchmark it"), ("s", "Save profile"), ("ctrl+q", "Quit")):
+            assert f"| `{key}` | {action} |" in help_text, help_text
         await pilot.press("escape")
         titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert isinstance(app.screen, RecommendationScreen), "the help closes"
         assert {"Benchmark", "Save profile", "Answers", "Help", "Quit"} <= set(titles)
 
 

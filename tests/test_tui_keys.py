@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, ProgressBar, TabbedContent
-from tui_util import footer_text, replaying, screen_text, shipped, slower, steady
 
 from advisor.advice.rules import recommend
 from advisor.profiles.profile import load_file, save_profile
@@ -21,6 +20,7 @@ from advisor.tui.screens.questionnaire import QuestionnaireScreen
 from advisor.tui.screens.recommendation import RecommendationScreen
 from advisor.tui.widgets.bench_panel import BenchPanel
 from advisor.workload import Workload
+from tests.tui_util import footer_text, replaying, screen_text, shipped, slower, steady
 
 NIGHTLY = {"shape": "dicts", "rows": "2M", "correctness": "medium", "frequency": "daily"}
 

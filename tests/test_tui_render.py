@@ -6,7 +6,6 @@ from typing import Any
 import pytest
 from rich.segment import Segment
 from textual.pilot import Pilot
-from tui_util import replaying, screen_text, shipped, steady
 
 from advisor.advice.rules import recommend
 from advisor.report.bench import HEADERS, table_rows
@@ -15,6 +14,7 @@ from advisor.tui.screens.benchmark import BenchmarkScreen
 from advisor.tui.screens.recommendation import RecommendationScreen
 from advisor.tui.widgets.results import fitting_columns
 from advisor.workload import Workload
+from tests.tui_util import replaying, screen_text, shipped, steady
 
 NIGHTLY = {"shape": "dicts", "rows": "2M", "correctness": "medium", "frequency": "daily"}
 

@@ -7,13 +7,13 @@ from collections.abc import Callable
 
 import pytest
 from textual.pilot import Pilot
-from tui_util import replaying, shipped, slower, steady
 
 from advisor.advice.rules import recommend
 from advisor.tui.app import make_app
 from advisor.tui.screens.profile import ProfileScreen
 from advisor.tui.screens.recommendation import RecommendationScreen
 from advisor.workload import Workload
+from tests.tui_util import replaying, shipped, slower, steady
 
 Snap = Callable[..., bool]
 SIZES = pytest.mark.parametrize("size", [(100, 30), (80, 24)], ids=["100x30", "80x24"])

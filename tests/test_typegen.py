@@ -4,6 +4,7 @@ import struct
 import uuid
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -39,7 +40,7 @@ COLUMNS = (
 SPEC = TableSpec("t", COLUMNS, "")
 
 
-def _by_name(rows: list[tuple[object, ...]]) -> dict[str, list[object]]:
+def _by_name(rows: list[tuple[Any, ...]]) -> dict[str, list[Any]]:
     names = SPEC.insert_names
     return {name: [row[i] for row in rows] for i, name in enumerate(names)}
 
@@ -78,9 +79,9 @@ def test_values_fit_their_column_types() -> None:
     assert all(d is None or isinstance(d, dict) for d in v["doc"])
     assert all(b is None or isinstance(b, bytes) for b in v["blob"])
     assert set(v["mood"]) == {"sad", "ok", "happy"}
-    assert all(m is None or set(m) <= {"sad", "ok", "happy"} for m in v["moods"])  # type: ignore[arg-type]
+    assert all(m is None or set(m) <= {"sad", "ok", "happy"} for m in v["moods"])
     for prices in v["prices"]:
-        assert prices is None or all(abs(p) < 1_000 for p in prices)  # type: ignore[attr-defined]
+        assert prices is None or all(abs(p) < 1_000 for p in prices)
 
 
 def test_unique_not_null_and_default_columns() -> None:

@@ -3,6 +3,7 @@ import pytest
 from advisor.errors import InputError
 from advisor.strategy_info import ALL_IDS, GROUPS, SYNC_IDS, parse_strategy_ids
 from advisor.units import format_count, format_seconds, parse_count
+from tests.plans import STRATEGY_IDS
 
 
 @pytest.mark.parametrize(
@@ -40,7 +41,7 @@ def test_formatting_keeps_three_significant_digits() -> None:
 
 
 def test_strategy_ids_all_and_lists_keep_catalog_order() -> None:
-    assert parse_strategy_ids("all") == list(ALL_IDS)
+    assert parse_strategy_ids("all") == list(STRATEGY_IDS)
     assert parse_strategy_ids("driver_copy, orm_add_all,driver_copy") == [
         "orm_add_all",
         "driver_copy",
