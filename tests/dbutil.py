@@ -1,6 +1,7 @@
 """Small queries tests use to check what is (not) left in the server."""
 
 from advisor.bench.server import SANDBOX_SCHEMA, Target
+from tests.waiting import wait_until
 
 
 def sandbox_exists(target: Target) -> bool:
@@ -33,6 +34,16 @@ def advisor_connections(target: Target) -> list[str]:
             " WHERE application_name = 'pg-insert-advisor' AND pid <> pg_backend_pid()"
         ).fetchall()
     return [" ".join(map(str, row)) for row in rows]
+
+
+def wait_for_no_connections(target: Target) -> None:
+    """Closed connections leave pg_stat_activity when their backends have gone: wait for
+    that, and name the connections still open if it never happens."""
+    wait_until(
+        lambda: not advisor_connections(target),
+        "our connections to close",
+        detail=lambda: advisor_connections(target),
+    )
 
 
 def dsn_with_password(target: Target, password: str) -> str:

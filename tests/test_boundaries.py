@@ -325,8 +325,8 @@ def test_the_snippets_and_the_workload_need_no_database_library() -> None:
     assert _roots(loaded) & {"sqlalchemy", "psycopg", "textual"} == set()
 
 
-HEAVY = ("pandas", "polars", "pyarrow", "adbc_driver_postgresql", "adbc_driver_manager")
-HEAVY += ("asyncpg", "psycopg2", "numpy", "greenlet")
+HEAVY: tuple[str, ...] = ("pandas", "polars", "pyarrow", "adbc_driver_postgresql")
+HEAVY += ("adbc_driver_manager", "asyncpg", "psycopg2", "numpy", "greenlet")
 
 
 def test_the_app_and_the_advice_import_no_optional_library() -> None:

@@ -30,8 +30,8 @@ from tests.cli_util import run_cli
 BOUND_S = 20.0  # generous: only a hang or a run that should never have started takes longer
 WORKERS = 4
 # Valid options that make a run short, should a bad value be let through.
-QUICK = ("--rows", "100", "--repeat", "1", "--warmup", "0", "--strategies", "driver_copy")
-QUICK += ("--no-memory", "--no-ceiling", "--no-chart")
+QUICK: tuple[str, ...] = ("--rows", "100", "--repeat", "1", "--warmup", "0", "--strategies")
+QUICK += ("driver_copy", "--no-memory", "--no-ceiling", "--no-chart")
 ETL = {"--shape": "dicts", "--rows": "10k", "--correctness": "low", "--frequency": "once"}
 NO_SERVER = "postgresql://nobody@127.0.0.1:1/none?connect_timeout=2"  # refused at once
 
@@ -183,7 +183,8 @@ PROFILES: dict[str, str | bytes] = {
     f"plan-{key}-{i}": _plan(**{key: value})
     for key, values in BAD_PLANS.items()
     for i, value in enumerate(values)
-} | {
+}
+PROFILES |= {
     "empty": "",
     "not-toml": "this is = = not toml",
     "no-profile": "[benchmark]\nrows = 10\n",
@@ -316,9 +317,9 @@ def _corpus() -> Iterator[Case]:
             ("--rtt-ms", "5", "--rtt-ms", "abc"),
         )
     )
-    for key, values in RECOMMEND_VALUES.items():
-        for value in values:
-            yield Case(("recommend", *_etl(**{key: value})))
+    for key, answers in RECOMMEND_VALUES.items():
+        for answer in answers:
+            yield Case(("recommend", *_etl(**{key: answer})))
     for name in BENCH_FILES:
         yield Case(("recommend", *_etl(), "--from-bench", f"{{files}}/{name}.json"))
     for path in ("/nonexistent/b.json", "{files}/dir.json", "{files}/fifo.json", "/dev/zero"):
@@ -374,28 +375,26 @@ def _corpus() -> Iterator[Case]:
     # Listing a directory with a FIFO among the profiles: listed as invalid, never read.
     yield Case(("profiles", "{files}/listing"), code=0, lines=0)
     # Raw bytes in argv, as a shell passes them.
-    yield from (
-        Case(args)
-        for args in (
-            ("bench", *QUICK, "--table", b"\xff\xfe"),
-            ("bench", *QUICK, "--table", b"shop.\xe9"),
-            ("bench", *QUICK, "--rows", b"\xff"),
-            ("bench", *QUICK, "--strategies", b"driver_\xff"),
-            ("bench", *QUICK, "--dsn", b"host=\xff"),
-            ("bench", *QUICK, "--json", b"/proc/\xff.json"),
-            ("bench", *QUICK, "--save", b"/nonexistent/\xff.toml"),
-            ("bench", *QUICK, "--data", b"\xff"),
-            ("bench", *QUICK, "--sweep", b"1..\xff"),
-            ("recommend", *_etl(shape=None), "--shape", b"\xff"),
-            ("recommend", *_etl(), "--from-bench", b"/nonexistent/\xe9.json"),
-            ("recommend", *_etl(), "--rtt-ms", b"\xff"),
-            ("recommend", *_etl(), "--table", b"\xff", "--dsn", NO_SERVER),
-            ("rerun", b"/nonexistent/\xff.toml"),
-            (b"/nonexistent/\xff.toml",),
-            ("profiles", b"/nonexistent/\xff"),
-            (b"\xff",),
-        )
+    raw: tuple[tuple[str | bytes, ...], ...] = (
+        ("bench", *QUICK, "--table", b"\xff\xfe"),
+        ("bench", *QUICK, "--table", b"shop.\xe9"),
+        ("bench", *QUICK, "--rows", b"\xff"),
+        ("bench", *QUICK, "--strategies", b"driver_\xff"),
+        ("bench", *QUICK, "--dsn", b"host=\xff"),
+        ("bench", *QUICK, "--json", b"/proc/\xff.json"),
+        ("bench", *QUICK, "--save", b"/nonexistent/\xff.toml"),
+        ("bench", *QUICK, "--data", b"\xff"),
+        ("bench", *QUICK, "--sweep", b"1..\xff"),
+        ("recommend", *_etl(shape=None), "--shape", b"\xff"),
+        ("recommend", *_etl(), "--from-bench", b"/nonexistent/\xe9.json"),
+        ("recommend", *_etl(), "--rtt-ms", b"\xff"),
+        ("recommend", *_etl(), "--table", b"\xff", "--dsn", NO_SERVER),
+        ("rerun", b"/nonexistent/\xff.toml"),
+        (b"/nonexistent/\xff.toml",),
+        ("profiles", b"/nonexistent/\xff"),
+        (b"\xff",),
     )
+    yield from (Case(args) for args in raw)
     # The environment.
     bench = ("bench", *QUICK)
     yield from (
@@ -480,12 +479,12 @@ _DSN = re.compile(r"\{dsn(?:\+(\w+)=(\w+))?\}")
 def _fill(arg: str | bytes, files: Path, dsn: str) -> str | bytes:
     if isinstance(arg, bytes):
         return arg
-    with_dsn = _DSN.sub(lambda m: make_conninfo(dsn, **dict([m.groups()] if m[1] else [])), arg)
+    with_dsn = _DSN.sub(lambda m: make_conninfo(dsn, **({m[1]: m[2]} if m[1] else {})), arg)
     return with_dsn.replace("{files}", str(files))
 
 
 def _spawn(case: Case, files: Path) -> Outcome:
-    env: dict[str | bytes, str | bytes] = {
+    env: dict[str, str | bytes] = {
         k: v for k, v in os.environ.items() if k not in ("ADVISOR_DSN", "DATABASE_URL")
     }
     for name, value in case.env:
@@ -506,8 +505,9 @@ def _spawn(case: Case, files: Path) -> Outcome:
         opened += [primary, secondary]
         ends["tty"] = secondary
     if case.stdout == "full":
-        ends["full"] = os.open("/dev/full", os.O_WRONLY)
-        opened.append(ends["full"])
+        full = os.open("/dev/full", os.O_WRONLY)
+        ends["full"] = full
+        opened.append(full)
     start = time.monotonic()
     try:
         child = subprocess.Popen(

@@ -6,6 +6,7 @@ own, so what they leave (and what the next run removes) is theirs alone.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -93,7 +94,7 @@ def test_an_interrupt_at_any_moment_of_the_start_leaves_nothing(tmpdir: Path) ->
         # pg_ctl get it too. SIGTERM as `kill` sends it.
         sig, group = [(signal.SIGINT, False), (signal.SIGTERM, False), (signal.SIGINT, True)][n % 3]
         proc = _run(tmpdir)
-        _wait_for(lambda p=proc: _handles_sigterm(p.pid))
+        _wait_for(functools.partial(_handles_sigterm, proc.pid))
         time.sleep(delay)
         if group:
             os.killpg(proc.pid, sig)

@@ -32,7 +32,7 @@ def test_mask_hides_the_password_and_only_the_password(text: str, masked: str) -
 
 
 def test_mask_also_hides_a_known_secret_wherever_it_is() -> None:
-    assert mask("failed for s3cr3t at db", secret="s3cr3t") == "failed for *** at db"
+    assert mask("failed for s3cr3t at db", "s3cr3t") == "failed for *** at db"
 
 
 def test_mask_leaves_dsns_without_password_alone() -> None:

@@ -15,7 +15,7 @@ from advisor.bench.strategies.aio import AsyncpgCopy
 from advisor.bench.strategies.psycopg2 import Psycopg2ExecuteValues
 from advisor.results import BenchPlan, StrategyResult
 from advisor.strategy_info import ALL_IDS, GROUPS, SYNC_IDS
-from tests.dbutil import advisor_connections, sandbox_exists
+from tests.dbutil import sandbox_exists, wait_for_no_connections
 from tests.shop import SCHEMA_SQL
 
 NEW = [sid for sid in ALL_IDS if sid not in SYNC_IDS]
@@ -55,7 +55,7 @@ def test_every_new_strategy_inserts_and_verifies_over_several_batches(target: Ta
     assert "polars_adbc: write_database commits after every call" in notes
     assert "peak MiB is the Python heap (tracemalloc)" in notes
     assert set(report.environment.libraries) >= {"pandas", "polars", "pyarrow", "asyncpg"}
-    assert advisor_connections(target) == 0, "every library's connection is closed"
+    wait_for_no_connections(target)  # every library's connection is closed
     assert not sandbox_exists(target)
 
 
@@ -99,7 +99,8 @@ def test_what_each_library_changes_in_the_adversarial_set_is_reported(target: Ta
             r.problem,
         )
     for sid, message in REFUSED.items():
-        assert results[sid].error is not None and results[sid].error.startswith(message), sid
+        error = results[sid].error
+        assert error is not None and error.startswith(message), (sid, error)
         assert results[sid].runs_s == []
     for sid in EXACT:
         assert results[sid].verified, (sid, results[sid].error, results[sid].problem)
@@ -181,7 +182,7 @@ def test_library_errors_are_findings_and_the_benchmark_goes_on(
         "DatabaseError: Execution failed on sql: bigint out of range"
     )
     assert results["driver_copy"].verified
-    assert advisor_connections(target) == 0
+    wait_for_no_connections(target)
 
 
 def test_an_interrupt_is_never_taken_for_a_finding(

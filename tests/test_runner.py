@@ -13,9 +13,8 @@ from advisor.bench.strategies import IMPLEMENTATIONS
 from advisor.errors import Cancelled
 from advisor.results import BenchPlan
 from advisor.strategy_info import SYNC_IDS
-from tests.dbutil import advisor_connections, sandbox_exists, user_objects
+from tests.dbutil import sandbox_exists, user_objects, wait_for_no_connections
 from tests.plans import Batch, faulty_copy, quick_plan
-from tests.waiting import wait_until
 
 
 def _plan(**kw: Any) -> BenchPlan:
@@ -144,7 +143,7 @@ def test_cancel_stops_between_batches_and_cleans_up(target: Target) -> None:
     assert cancel.is_set() and done and max(done) < 3_000, "cancelled inside the run"
     assert not any(isinstance(e, StrategyFinished) for e in seen)
     assert not sandbox_exists(target)
-    _wait_for_no_connections(target)
+    wait_for_no_connections(target)
 
 
 def test_an_interrupt_in_the_middle_of_a_run_leaves_nothing_behind(target: Target) -> None:
@@ -160,13 +159,4 @@ def test_an_interrupt_in_the_middle_of_a_run_leaves_nothing_behind(target: Targe
         )  # raised by on_event only: the run had started
     assert not sandbox_exists(target)
     assert user_objects(target) == before
-    _wait_for_no_connections(target)
-
-
-def _wait_for_no_connections(target: Target) -> None:
-    """Closed connections leave pg_stat_activity when their backends have gone."""
-    wait_until(
-        lambda: not advisor_connections(target),
-        "our connections to close",
-        detail=lambda: advisor_connections(target),
-    )
+    wait_for_no_connections(target)

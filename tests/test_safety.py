@@ -7,6 +7,7 @@ import pty
 import subprocess
 import sys
 from pathlib import Path
+from typing import IO, Any
 
 import pytest
 
@@ -53,21 +54,32 @@ def _profile(tmp_path: Path, **keys: str) -> str:
     return str(path)
 
 
+Stream = int | IO[Any] | None  # what subprocess takes for stdin, stdout and stderr
+
+
 def _run(
-    *args: str | bytes, env: dict[str, str | None] | None = None, timeout: float = 20, **kw: object
+    *args: str | bytes,
+    env: dict[str, str | None] | None = None,
+    timeout: float = 20,
+    stdin: Stream = None,
+    stdout: Stream = None,
+    stderr: Stream = None,
 ) -> subprocess.CompletedProcess[str]:
     """The real command: argv bytes, environment and stdio as a user's shell gives them.
-    `env` adds to the test's environment (None: unset), which names no DSN."""
+    `env` adds to the test's environment (None: unset), which names no DSN. Output is
+    captured unless stdin or stdout is given."""
     changes = {"ADVISOR_DSN": None, "DATABASE_URL": None} | (env or {})
     environ = {k: v for k, v in os.environ.items() if k not in changes}
     return subprocess.run(
         [*ADVISOR, *args],
         check=False,
         env=environ | {k: v for k, v in changes.items() if v is not None},
-        capture_output="stdout" not in kw and "stdin" not in kw,
+        capture_output=stdout is None and stdin is None,
+        stdin=stdin,
+        stdout=stdout,
+        stderr=stderr,
         text=True,
         timeout=timeout,
-        **kw,
     )
 
 
