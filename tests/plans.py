@@ -45,7 +45,8 @@ def faulty_copy(alter: Callable[[int, Batch], Batch]) -> type[DriverCopy]:
 
 
 # The strategy ids, in catalog order: part of the command-line and profile contract (DESIGN.md),
-# so written out here rather than read from advisor.strategy_info.
+# so written out here rather than read from advisor.strategy_info. The seed article's eight
+# (the `sync` group), then the dataframe, async and psycopg2 groups.
 STRATEGY_IDS = (
     "orm_add_all",
     "orm_bulk_save_objects",
@@ -55,4 +56,16 @@ STRATEGY_IDS = (
     "driver_copy",
     "driver_copy_binary",
     "driver_unnest",
+    "pandas_to_sql",
+    "pandas_to_sql_multi",
+    "pandas_copy",
+    "polars_adbc",
+    "adbc_ingest",
+    "async_orm_add_all",
+    "async_core_execute",
+    "asyncpg_executemany",
+    "asyncpg_copy",
+    "psycopg_async_copy",
+    "psycopg2_execute_values",
+    "psycopg2_copy_expert",
 )

@@ -11,9 +11,11 @@ from pathlib import Path
 import psutil
 import pytest
 
+from advisor.advice.conversions import conversion
 from advisor.advice.estimates import CONNECT_S
 from advisor.bench.server import Target
 from advisor.results import SweepReport
+from advisor.workload import InputShape
 from tests.cli_util import alive, assert_usage_error, exit_code, run_cli, start_advisor
 from tests.dbutil import dsn_with_password, sandbox_exists
 from tests.waiting import PATIENCE_S, wait_until
@@ -103,9 +105,13 @@ def test_recommend_uses_every_point_of_a_sweep(
         # 550 rows lie between 320 and 1k: a power law through those two points, by hand
         exponent = math.log(at_1k / at_320) / math.log(1_000 / 320)
         between = at_320 * (550 / 320) ** exponent
-        assert estimates[sid] == pytest.approx(between + CONNECT_S), sid
-        one_point = at_1k * 550 / 1_000 + CONNECT_S
+        # core_execute takes dicts: turning the tuples into dicts is charged on top
+        convert = conversion(InputShape.TUPLES, sid)
+        fixed = CONNECT_S + (convert.seconds(550) if convert else 0.0)
+        assert estimates[sid] == pytest.approx(between + fixed), sid
+        one_point = at_1k * 550 / 1_000 + fixed
         assert estimates[sid] != pytest.approx(one_point), "the sweep's other points are used"
+    assert conversion(InputShape.TUPLES, "core_execute") is not None
 
 
 def test_a_bench_through_the_proxy_says_so_everywhere(

@@ -74,7 +74,8 @@ def test_one_measured_point_scales_linearly() -> None:
     est = Estimator([Measurement("driver_copy", 10_000, 0.05)])
     got = est.estimate("driver_copy", wl(30_000))
     assert got.insert_s == pytest.approx(0.15)
-    assert got.source == "measured"
+    assert got.source == "measured, extrapolated from 10,000 rows"
+    assert est.estimate("driver_copy", wl(10_000)).source == "measured"
 
 
 def test_loglog_interpolates_between_volumes() -> None:
@@ -161,6 +162,12 @@ def test_invalid_measurements_are_refused(strategy: str, rows: int, seconds: flo
         ("core_execute", {}, 1),  # SQLAlchemy hands a plain executemany to psycopg
         ("core_execute", {"returning": True}, 200),  # insertmanyvalues: one per 1000 rows
         ("orm_add_all", {"returning": True}, 200),
+        ("orm_add_all", {}, 200),  # the unit of work reads back the keys the database makes
+        ("async_orm_add_all", {}, 200),
+        ("pandas_to_sql", {}, 2),  # does the table exist, then one executemany
+        ("pandas_copy", {}, 3),
+        ("adbc_ingest", {}, 4),  # the current schema and the table's columns, then COPY
+        ("polars_adbc", {}, 6),  # polars asks first whether the table exists
         ("orm_bulk_insert", {"upsert": True}, 20_000),  # a batch per change of NULL columns
         ("orm_bulk_save_objects", {}, 20_000),
         ("driver_unnest", {}, 20),  # one per 10,000 rows
@@ -170,6 +177,11 @@ def test_invalid_measurements_are_refused(strategy: str, rows: int, seconds: flo
 )
 def test_round_trips(strategy: str, extra: dict[str, Any], statements: int) -> None:
     assert round_trips(strategy, wl(200_000, **extra)) == SETUP + statements
+
+
+def test_rows_with_keys_of_their_own_need_none_read_back() -> None:
+    assert round_trips("orm_add_all", wl(200_000), keys_given=True) == SETUP + 1
+    assert round_trips("orm_add_all", wl(200_000, returning=True), keys_given=True) == SETUP + 200
 
 
 def test_latency_is_round_trips_times_rtt() -> None:

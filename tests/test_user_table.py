@@ -14,7 +14,7 @@ from advisor.bench.runner import run_benchmark
 from advisor.bench.server import Target
 from advisor.errors import InputError
 from advisor.results import BenchPlan
-from advisor.strategy_info import ALL_IDS, SYNC_IDS
+from advisor.strategy_info import SYNC_IDS
 from tests.cli_util import assert_usage_error, run_cli
 from tests.dbutil import sandbox_exists, user_objects
 from tests.plans import quick_plan
@@ -97,8 +97,10 @@ def test_every_strategy_verifies_on_the_clone_and_the_original_is_untouched(
 
 
 def test_arrays_of_every_supported_type_verify_through_every_strategy(target: Target) -> None:
+    # The default plan: the seed article's eight (the other twelve on a user's table, and
+    # what the ADBC paths cannot write, are tests/test_new_strategies.py's).
     report = run_benchmark(target, _plan("shop.every_array", rows=200))
-    assert [r.strategy for r in report.results] == list(ALL_IDS)
+    assert [r.strategy for r in report.results] == list(SYNC_IDS)
     for r in report.results:
         assert r.error is None, (r.strategy, r.error)
         assert r.verified, (r.strategy, r.problem)
@@ -139,7 +141,7 @@ def test_a_check_the_generated_rows_break_is_named_before_any_run(target: Target
 def test_a_table_without_primary_key_fails_only_the_orm_strategies(target: Target) -> None:
     report = run_benchmark(target, _plan("shop.events"))
     by_id = {r.strategy: r for r in report.results}
-    assert list(by_id) == list(ALL_IDS)
+    assert list(by_id) == list(SYNC_IDS)
     for sid, r in by_id.items():
         if sid.startswith("orm_"):
             assert r.error == (
