@@ -300,7 +300,8 @@ async def test_help_and_the_palette_list_the_screens_actions() -> None:
         assert isinstance(help_screen, HelpScreen)
         help_text = help_screen.query_one(Markdown).source
         assert help_text.startswith("## The recommendation")
-        for key, action in (("b", "Benchmark it"), ("s", "Save profile"), ("ctrl+q", "Quit")):
+        # keys as the footer shows them (^q), actions as the footer and the palette name them
+        for key, action in (("b", "Benchmark"), ("s", "Save profile"), ("^q", "Quit")):
             assert f"| `{key}` | {action} |" in help_text, help_text
         await pilot.press("escape")
         titles = [command.title for command in app.get_system_commands(app.screen)]

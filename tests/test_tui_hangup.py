@@ -15,6 +15,7 @@ from pathlib import Path
 import psutil
 import pytest
 
+from advisor.bench import embedded
 from advisor.bench.server import Target
 from advisor.errors import InputError
 from tests.dbutil import sandbox_exists
@@ -39,17 +40,19 @@ def private_tmp() -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _benchmarking(datadir: Path) -> bool:
-    """The app's server (its socket is in its data directory) holds the benchmark's sandbox."""
+def _benchmarking(root: Path) -> bool:
+    """The app's server (its socket is in its data directory, inside the server's directory)
+    holds the benchmark's sandbox."""
+    socket_dir = root / embedded.DATA_DIR
     try:
-        return sandbox_exists(Target(f"postgresql://postgres@/postgres?host={datadir}"))
+        return sandbox_exists(Target(f"postgresql://postgres@/postgres?host={socket_dir}"))
     except InputError:  # not accepting connections yet
         return False
 
 
 def _processes_of(datadir: Path) -> list[psutil.Process]:
     """Live processes started on a path in `datadir` (the postmaster) or working in it (the
-    server's children)."""
+    server's children). `datadir`: the server's directory, or its data directory."""
     found = []
     for proc in psutil.process_iter():
         with contextlib.suppress(psutil.Error):

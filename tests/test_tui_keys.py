@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, ProgressBar, TabbedContent
+from textual.widgets import Input, Markdown, OptionList, ProgressBar, TabbedContent
 
 from advisor.advice.rules import recommend
 from advisor.profiles.profile import load_file, save_profile
@@ -251,7 +251,7 @@ async def test_help_and_the_palette_name_the_keys_as_the_footer_does() -> None:
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        body = app.screen.query_one("Markdown").source  # type: ignore[attr-defined]
+        body = app.screen.query_one(Markdown).source
         for row in ("| `1` | Chart tab |", "| `2` | Results tab |", "| `esc` | Cancel run |"):
             assert row in body
         assert "escape" not in body
