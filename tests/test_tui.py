@@ -7,8 +7,18 @@ from typing import Any
 import pytest
 from rich.console import Console
 from rich.text import Text
+from textual.css.scalar import Unit
 from textual.pilot import Pilot
-from textual.widgets import Button, Checkbox, DataTable, Input, Markdown, OptionList, Static
+from textual.widgets import (
+    Button,
+    Checkbox,
+    DataTable,
+    Input,
+    Label,
+    Markdown,
+    OptionList,
+    Static,
+)
 
 from advisor.bench.runner import run_benchmark
 from advisor.bench.server import Target
@@ -22,8 +32,11 @@ from advisor.tui.screens.questionnaire import QuestionnaireScreen
 from advisor.tui.screens.recommendation import RecommendationScreen
 from advisor.tui.widgets.bench_panel import BenchPanel
 from advisor.tui.widgets.charts import ComparisonChart
+from advisor.tui.widgets.checks import CheckList
 from tests.chart_text import comparison_bars
 from tests.dbutil import sandbox_exists
+from tests.plans import STRATEGY_IDS
+from tests.tui_util import screen_text
 from tests.waiting import PATIENCE_S
 
 CHOICES = {
@@ -320,8 +333,40 @@ async def test_every_screen_fits_80_by_24(step: str) -> None:
             await pilot.pause()
             run = app.screen.query_one("#run", Button)
             assert run.region.bottom <= 23 and run.region.right <= 80, run.region
+            strategies = app.screen.query_one("#strategies", CheckList)
+            text = screen_text(app)
+            hidden = [sid for sid in STRATEGY_IDS if f" {sid} " not in text]
+            assert strategies.option_count == len(STRATEGY_IDS) and hidden == [], hidden
         visible = app.screen.query_one("Footer").region
         assert visible.y == 23, "the footer with the keys stays on screen"
+
+
+async def test_a_choice_too_long_for_80_columns_wraps_beside_its_label() -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _choose(pilot, "shape", "dicts")
+        await pilot.press("2", "M", "enter")
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        first = next(i for i, line in enumerate(lines) if "low " in line and "trusted" in line)
+        start, rest = lines[first].index("trusted"), lines[first + 1]
+        assert "trusted, clean rows; speed matters most (bulk loads, caches)" not in lines[first]
+        assert rest[start:].startswith("caches)") and rest[:start].strip(" ▊") == "", rest
+
+
+async def test_every_strategys_progress_label_is_whole_beside_its_bar() -> None:
+    """The run's bars: each strategy's label as wide as the longest id and a space."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _answer(pilot, "dicts", "2M", "medium", "daily")
+        await pilot.press("b")
+        await pilot.pause()
+        panel = app.screen.query_one(BenchPanel)
+        for sid in STRATEGY_IDS:
+            label = panel.query_one(f"#row-{sid} .bar-label", Label)
+            width, padding = label.styles.width, label.styles.padding
+            assert width is not None and width.unit is Unit.CELLS, width
+            assert width.value - padding.left - padding.right > len(sid), sid
 
 
 async def test_ctrl_o_lists_the_shipped_profiles_and_opens_one() -> None:

@@ -52,6 +52,12 @@ def test_card_snippet_tab(snap_compare: Snap, size: tuple[int, int]) -> None:
 
 
 @SIZES
+def test_benchmark_plan(snap_compare: Snap, size: tuple[int, int]) -> None:
+    """The twenty strategies, the workload's plan ticked: every one on screen at 80x24."""
+    assert snap_compare(make_app(), terminal_size=size, run_before=_card, press=["b"])
+
+
+@SIZES
 def test_benchmark_results(snap_compare: Snap, size: tuple[int, int]) -> None:
     assert snap_compare(make_app(), terminal_size=size, run_before=_results)
 

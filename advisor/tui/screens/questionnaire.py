@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
+from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -25,7 +26,7 @@ from advisor.errors import InputError
 from advisor.tui.widgets.checks import TickBox
 from advisor.tui.widgets.validators import Raises
 from advisor.units import parse_count
-from advisor.workload import QUESTION_BY_KEY, QUESTIONS, Question, Workload
+from advisor.workload import QUESTION_BY_KEY, QUESTIONS, Choice, Question, Workload
 
 if TYPE_CHECKING:
     from advisor.tui.app import AdvisorApp
@@ -37,6 +38,17 @@ STEPS = len(MAIN_STEPS) + 1
 # what leaving one empty means: the placeholder says that, not an example that looks typed.
 NAMES = {"budget_s": "the time budget", "rtt_ms": "the round trip"}
 WHEN_EMPTY = {"budget_s": "no limit", "rtt_ms": "0 (a local server)"}
+LABEL_WIDTH = 12  # the longest choice label ("ORM objects", "continuous") and a space
+
+
+def choice_prompt(choice: Choice) -> Table:
+    """A choice as two columns: a description too long for the line (80 columns) wraps
+    beside its label, not under it."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=LABEL_WIDTH, no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(choice.label, choice.description)
+    return grid
 
 
 def in_words(message: str) -> str:
@@ -106,7 +118,7 @@ class QuestionnaireScreen(Screen[None]):
         yield Static(q.explanation, classes="explanation")
         if q.choices:
             yield OptionList(
-                *(Option(f"{c.label:<12} {c.description}", id=c.value) for c in q.choices),
+                *(Option(choice_prompt(c), id=c.value) for c in q.choices),
                 id=f"answer-{q.key}",
             )
         else:
