@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pytest
 
 from advisor.cli import main
+from advisor.strategy_info import STRATEGIES
 
 
 @dataclass
@@ -58,3 +59,15 @@ def assert_usage_error(outcome: Outcome, command: str, message: str) -> None:
     assert outcome.err.startswith(f"advisor {command}: "), outcome.err
     assert message in outcome.err, outcome.err
     assert "Traceback" not in outcome.err
+
+
+def results_rows(out: str) -> dict[str, list[str]]:
+    """The rows of a printed results table, by strategy: a line whose first cell is a strategy
+    id and whose second is that strategy's layer (not a chart's bar label, and not a note or
+    warning that starts with an id)."""
+    rows = {}
+    for line in out.splitlines():
+        cells = line.split()
+        if len(cells) > 1 and cells[0] in STRATEGIES and cells[1] == STRATEGIES[cells[0]].layer:
+            rows[cells[0]] = cells
+    return rows

@@ -11,7 +11,7 @@ from advisor.bench.server import Target
 from advisor.bench.strategies import IMPLEMENTATIONS
 from advisor.bench.strategies.driver import DriverCopy
 from advisor.strategy_info import ALL_IDS, GROUPS
-from tests.cli_util import alive, assert_usage_error, run_cli, start_advisor
+from tests.cli_util import alive, assert_usage_error, results_rows, run_cli, start_advisor
 from tests.dbutil import dsn_with_password, sandbox_exists
 from tests.waiting import PATIENCE_S, wait_until
 
@@ -55,11 +55,7 @@ def test_bench_prints_table_chart_and_exports(
     )
     assert result.code == 0, result.err
     assert "server: PostgreSQL" in result.err
-    # Table rows, not the chart's bar labels (which are followed by ┤).
-    table = [
-        line.split() for line in result.out.splitlines() if line.startswith(("driver_", "core_"))
-    ]
-    rows = {cells[0]: cells for cells in table if len(cells) > 1 and cells[1] in ("core", "driver")}
+    rows = results_rows(result.out)  # not the chart's bar labels, nor a note naming one
     assert set(rows) == {"driver_copy", "core_execute"}
     assert all("yes" in cells for cells in rows.values()), rows
     assert "server ceiling:" in result.out
