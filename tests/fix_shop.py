@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from advisor.bench.server import Target
-from tests.shop import LINE_ITEMS_SQL, SCHEMA_SQL
+from tests.shop import HOSTILE_SCHEMA, LINE_ITEMS_SQL, SCHEMA_SQL, hostile_sql
 
 
 def _schema(target: Target, create_sql: str, schema: str) -> Iterator[str]:
@@ -34,3 +34,11 @@ def shop(target: Target) -> Iterator[str]:
 def line_items(target: Target) -> Iterator[str]:
     """The `"Sales Data"."LineItems"` table (quoted identifiers, no primary key)."""
     yield from _schema(target, LINE_ITEMS_SQL, '"Sales Data"')
+
+
+@pytest.fixture(scope="module")
+def hostile(target: Target) -> Iterator[str]:
+    """A table whose every name is built to break generated code (tests/shop.py)."""
+    from advisor.bench.server import quote_ident
+
+    yield from _schema(target, hostile_sql(), quote_ident(HOSTILE_SCHEMA))

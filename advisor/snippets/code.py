@@ -58,8 +58,19 @@ def attribute(owner: str, name: str) -> str:
     return f"getattr({owner}, {py_str(name)})"
 
 
+def printable(text: str) -> str:
+    """`text` with each character that is not printable as its Python escape (a newline as
+    \\n): a name from the catalogs can then never end the comment it is quoted in."""
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
+    )
+
+
 def comment(text: str, indent: str = "") -> list[str]:
-    return textwrap.wrap(text, 79, initial_indent=f"{indent}# ", subsequent_indent=f"{indent}# ")
+    """`text` as comment lines within 79 columns; every line is a comment whatever it holds."""
+    return textwrap.wrap(
+        printable(text), 79, initial_indent=f"{indent}# ", subsequent_indent=f"{indent}# "
+    )
 
 
 def _and(names: Sequence[str]) -> str:
@@ -127,7 +138,7 @@ class Code:
         # the columns (a reflected ORM class fed objects).
         lines = comment(f"Written for {table.name}, as its catalogs describe it. The code writes:")
         lines += [
-            f"#   {table.sql[c.name]} {c.type}{'' if c.nullable else ' NOT NULL'}"
+            "#   " + printable(f"{table.sql[c.name]} {c.type}{'' if c.nullable else ' NOT NULL'}")
             for c in self.columns
         ]
         filled = [table.sql[n] for n in self.returned]
@@ -234,7 +245,7 @@ class Code:
 
     def sql_constant(self, name: str, lines: list[str], comment: str = "") -> None:
         quoted = "\n".join(f"    {py_str(line)}" for line in lines)
-        above = f"# {comment}\n" if comment else ""
+        above = f"# {printable(comment)}\n" if comment else ""
         self.blocks.append(f"{above}{name} = (\n{quoted}\n)")
 
     def conflict_sql(self) -> list[str]:
@@ -392,7 +403,8 @@ def sql_lines(head: str, items: Sequence[str], tail: str) -> list[str]:
     for i, item in enumerate(items):
         piece = item + ("," if i < len(items) - 1 else tail)
         sep = "" if lines[-1].endswith(("(", " ")) else " "
-        if len(lines[-1]) + len(sep) + len(piece) > SQL_WIDTH:
+        # Measured as the string literal shows it: a quoted name can hold escapes.
+        if len(py_str(lines[-1] + sep + piece)) - 2 > SQL_WIDTH:
             lines.append(" " + piece)
         else:
             lines[-1] += sep + piece
