@@ -24,6 +24,7 @@ from advisor.tui.widgets.bench_panel import BenchPanel
 from advisor.tui.widgets.charts import ComparisonChart
 from tests.chart_text import comparison_bars
 from tests.dbutil import sandbox_exists
+from tests.tui_util import footer_text, screen_text
 from tests.waiting import PATIENCE_S
 
 CHOICES = {
@@ -202,6 +203,29 @@ async def test_a_benchmark_runs_in_a_worker_and_shows_verified_results(
     assert saved.recommendation is not None and saved.recommendation.strategy == "driver_copy"
     assert saved.report is not None and [r.strategy for r in saved.report.results] == planned
     assert "postgres:" not in path.read_text(), "no connection string in a profile"
+
+
+async def test_after_a_run_the_advice_is_recomputed_from_it_with_a_verdict(dsn: str) -> None:
+    app = make_app(dsn=dsn)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _to_benchmark(pilot, rows="2000")
+        assert "v Measured advice" not in footer_text(app), "nothing measured yet"
+        await pilot.press("r")
+        await app.workers.wait_for_complete()  # the run, then the verdict's worker
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.measured is not None
+        after, found = screen.measured
+        assert found.advised == "driver_copy" and found.measured == after.strategy
+        assert after.estimate_source.startswith("measured now at 2,000 rows")
+        assert "v Measured advice" in footer_text(app)
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, RecommendationScreen)
+        card = screen_text(app)
+        assert ("Verdict: confirmed" in card) is found.confirmed
+        assert ("Verdict: changed" in card) is not found.confirmed
+        assert "measured now at 2,000 rows" in card
 
 
 async def test_cancel_stops_the_run_and_leaves_nothing(target: Target, dsn: str) -> None:

@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -14,7 +15,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from advisor.advice.recommendation import Recommendation
 from advisor.errors import InputError
-from advisor.results import BenchPlan
+from advisor.results import BenchPlan, BenchReport
 from advisor.strategy_info import ALL_IDS, STRATEGIES, StrategyInfo
 from advisor.tui.widgets.bench_panel import TAB_KEYS, BenchPanel
 from advisor.tui.widgets.checks import CheckList
@@ -22,6 +23,7 @@ from advisor.tui.widgets.validators import Raises
 from advisor.units import parse_count
 
 if TYPE_CHECKING:
+    from advisor.advice.verdict import Verdict
     from advisor.tui.app import AdvisorApp
 
 
@@ -46,13 +48,16 @@ class BenchmarkScreen(Screen[None]):
         "gets its native input built while the clock is paused; every run is verified "
         "(row count and content checksum); the table shows medians with min–max, and on a "
         "narrow terminal leaves out the layer, the spread and memory first (never "
-        "`verified`). **1** and **2** show the chart and the results. **Esc** cancels a run: "
+        "`verified`). **1** and **2** show the chart and the results; after a run from the "
+        "advice, **v** shows the advice recomputed from the measurement, with its verdict. "
+        "**Esc** cancels a run: "
         "it stops after the current batch and the sandbox schema is dropped."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "run", "Run"),
         Binding("e", "edit", "Edit plan"),
         Binding("s", "save", "Save profile"),
+        Binding("v", "verdict", "Measured advice"),
         Binding("escape", "cancel", "Cancel run"),
         Binding("escape", "back", "Back"),
         *TAB_KEYS,
@@ -62,6 +67,8 @@ class BenchmarkScreen(Screen[None]):
         super().__init__()
         self.plan = plan
         self.recommendation = recommendation
+        # The advice recomputed from the last run, and its verdict (set by _judge).
+        self.measured: tuple[Recommendation, Verdict] | None = None
 
     def compose(self) -> ComposeResult:
         target = cast("AdvisorApp", self.app).target_label()
@@ -127,6 +134,8 @@ class BenchmarkScreen(Screen[None]):
             return not running and not self.query_one("#plan").display
         if action == "save":
             return not running and panel.finished is not None
+        if action == "verdict":
+            return not running and self.measured is not None
         if action == "cancel":
             return running
         if action == "show_tab":
@@ -187,6 +196,43 @@ class BenchmarkScreen(Screen[None]):
             title="Benchmark done",
         )
         self._refresh_target()
+        self.measured = None
+        if self.recommendation is not None:
+            self._judge(self.recommendation, message.report)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="verdict")
+    def _judge(self, rec: Recommendation, report: BenchReport) -> None:
+        """The advice recomputed from the measurement, with its verdict (a user's table is
+        read again from the server, for the snippet)."""
+        from advisor.advice.estimates import measurements_from_report
+        from advisor.advice.rules import recommend
+        from advisor.advice.verdict import verdict
+        from advisor.snippets.table import STANDARD_TABLE
+
+        measured = measurements_from_report(report)
+        if not measured:
+            return  # nothing verified: nothing to judge by (the panel says why)
+        table = STANDARD_TABLE
+        if report.plan.table is not None:
+            from advisor.bench.introspect import snippet_table
+
+            table = snippet_table(cast("AdvisorApp", self.app).target(), report.plan.table)
+        where = report.environment.target_description
+        origin = f"measured now at {report.plan.rows:,} rows on {where}"
+        after = recommend(rec.workload, measured, table, origin=origin)
+        found = verdict(rec, after, report.plan.rows)
+        self.app.call_from_thread(self._judged, after, found)
+
+    def _judged(self, after: Recommendation, found: Verdict) -> None:
+        self.measured = (after, found)
+        self.notify(f"{found.text} (v shows the advice recomputed from it)", title="Verdict")
+        self.refresh_bindings()
+
+    def action_verdict(self) -> None:
+        from advisor.tui.screens.recommendation import RecommendationScreen
+
+        if self.measured is not None:
+            self.app.push_screen(RecommendationScreen(*self.measured))
 
     def on_bench_panel_stopped(self, message: BenchPanel.Stopped) -> None:
         self.query_one("#plan").display = True  # the panel told the user why; try again

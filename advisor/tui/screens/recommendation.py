@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from advisor.advice.recommendation import Recommendation
+from advisor.advice.verdict import Verdict
 from advisor.report.card import card_blocks
 
 
@@ -39,9 +40,10 @@ class RecommendationScreen(Screen[None]):
         Binding("2", "show_tab('tab-code')", "Snippet tab", show=False),
     ]
 
-    def __init__(self, recommendation: Recommendation) -> None:
+    def __init__(self, recommendation: Recommendation, found: Verdict | None = None) -> None:
         super().__init__()
         self.recommendation = recommendation
+        self.found = found  # when the advice was recomputed from a benchmark
 
     def compose(self) -> ComposeResult:
         rec = self.recommendation
@@ -50,7 +52,8 @@ class RecommendationScreen(Screen[None]):
         yield Header()
         with TabbedContent(id="rec-tabs"):
             with TabPane("1 Advice", id="tab-card"), VerticalScroll(id="card"):
-                spaced = [part for block in card_blocks(rec) for part in (block, Text(""))]
+                blocks = card_blocks(rec, self.found)
+                spaced = [part for block in blocks for part in (block, Text(""))]
                 yield Static(Group(*spaced), id="card-body")  # as the CLI prints it
             with TabPane("2 Snippet", id="tab-code"), ScrollableContainer(id="code"):
                 # Never wrapped: a wrapped line would lose its indentation, and Python its
