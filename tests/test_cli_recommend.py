@@ -258,3 +258,24 @@ def test_measure_options_need_measure(
 ) -> None:
     result = run_cli(capsys, *MEASURED[:-1], *args)
     assert_usage_error(result, "recommend", message)
+
+
+@pytest.mark.slow
+def test_calibrate_then_recommend_estimates_from_it(
+    dsn: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ADVISOR_DATA_DIR", str(tmp_path))
+    result = run_cli(capsys, "calibrate", "--dsn", dsn)
+    assert result.code == 0, result.err
+    assert re.search(
+        r"calibrated \d+ strategies in [\d.]+ s \(1,000, 10,000 rows each\)", result.out
+    )
+    saved = list((tmp_path / "calibration").glob("*.json"))
+    assert len(saved) == 1
+    monkeypatch.setenv("ADVISOR_DSN", dsn)  # the server recommend estimates for
+    calibrated = json.loads(run_cli(capsys, *MEASURED[:-1], "--json").out)
+    assert calibrated["estimate_source"].startswith("calibrated on this machine, ")
+    monkeypatch.delenv("ADVISOR_DSN")
+    plain = json.loads(run_cli(capsys, *MEASURED[:-1], "--json").out)
+    # the embedded server's calibration would be another file: none, so reference figures
+    assert plain["estimate_source"].startswith("reference figures")

@@ -14,6 +14,7 @@ from advisor.bench.runner import run_benchmark
 from advisor.bench.server import Target
 from advisor.profiles.profile import Profile, load_file, save_profile
 from advisor.results import BenchPlan
+from advisor.strategy_info import SYNC_IDS
 from advisor.tui.app import AdvisorApp, make_app
 from advisor.tui.dialogs import ErrorDialog, HelpScreen, SaveDialog
 from advisor.tui.screens.benchmark import BenchmarkScreen
@@ -360,3 +361,25 @@ async def test_ctrl_o_lists_the_shipped_profiles_and_opens_one() -> None:
         await pilot.pause()
         assert isinstance(app.screen, ProfileScreen)
         assert app.screen.profile.report is not None
+
+
+async def test_the_card_estimates_from_a_calibration_when_there_is_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from advisor.advice.estimates import Measurement
+    from advisor.profiles import calibration
+
+    monkeypatch.setenv(calibration.DATA_DIR_ENV, str(tmp_path))
+    points = tuple(
+        Measurement(sid, rows, rows / 1e5) for sid in SYNC_IDS for rows in (1_000, 10_000)
+    )
+    taken = calibration.Calibration("2026-11-30T09:00:00+00:00", "here", "embedded PG", points)
+    calibration.save(taken, "embedded")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _answer(pilot, "dicts", "2M", "medium", "daily")
+        assert isinstance(app.screen, RecommendationScreen)
+        assert app.screen.recommendation.estimate_source.startswith(
+            "calibrated on this machine, 2026-11-30, on embedded PG"
+        )
+        assert "k Calibrate" in footer_text(app)
