@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from advisor.snippets.code import JSON_TYPES, Code, sql_lines
+from advisor.snippets.code import JSON_TYPES, Code
+from advisor.snippets.sql import (
+    copy_lines,
+    insert_lines,
+    staged_insert_lines,
+    staging_lines,
+    unnest_lines,
+    values_lines,
+)
 from advisor.strategy_info import UNNEST_BATCH
 from advisor.tables import Column
 from advisor.workload import InputShape
@@ -24,12 +32,7 @@ def array_item(value: Any) -> str:
 
 def _insert_sql(code: Code, values: list[str]) -> None:
     """The SQL constant of an INSERT strategy, with ON CONFLICT and RETURNING as asked."""
-    lines = [*sql_lines(f"INSERT INTO {code.table.name} (", code.sql_names, ")"), *values]
-    if code.upsert:
-        lines += code.conflict_sql()
-    if code.w.returning:
-        lines.append(code.returning_sql())
-    code.sql_constant("SQL", lines)
+    code.sql_constant("SQL", insert_lines(code.writes, values))
 
 
 def driver_executemany(code: Code) -> str:
@@ -44,8 +47,7 @@ def driver_executemany(code: Code) -> str:
         code.need("operator", "attrgetter")
         code.columns_constant()
         fn.append("    rows = [attrgetter(*COLUMNS)(obj) for obj in objs]")
-    marks = [f"%({c})s" if named else "%s" for c in code.names]
-    _insert_sql(code, sql_lines(" VALUES (", marks, ")"))
+    _insert_sql(code, values_lines(code.writes, named=named))
     if code.w.returning:
         fn.append("    ids = []")
     fn += ["    with conn.cursor() as cur:", *code.json_dumper("        ")]
@@ -102,13 +104,36 @@ def _send_as_text(code: Code) -> list[str]:
     return ["    send_as_text(conn)"]
 
 
+def _staging(code: Code) -> list[str]:
+    """The STAGING and SQL constants, and the lines that create the staging table."""
+    code.sql_constant("STAGING", staging_lines(code.writes))
+    code.sql_constant("SQL", staged_insert_lines(code.writes))
+    return [
+        "        # COPY has no ON CONFLICT and returns no ids: load a staging table,",
+        "        # then INSERT ... SELECT from it.",
+        "        cur.execute(STAGING)",
+    ]
+
+
+def _after_staging(code: Code) -> list[str]:
+    """The INSERT ... SELECT from the staging table, the ids it returns, the commit."""
+    fn = ["        cur.execute(SQL)"]
+    if code.w.returning:
+        fetched = "[row[0] for row in cur.fetchall()]" if code.one_returned() else "cur.fetchall()"
+        fn.append(f"        ids = {fetched}")
+    fn.append("    conn.commit()")
+    if code.w.returning:
+        fn.append("    return ids")
+    return fn
+
+
 def _copy_rows(code: Code, options: str, set_types: bool) -> str:
-    """COPY ... FROM STDIN fed row by row with write_row."""
+    """COPY ... FROM STDIN fed row by row with write_row (into a staging table first when
+    the rows are upserted or their ids returned)."""
     code.need("psycopg")
-    code.sql_constant(
-        "COPY",
-        [*sql_lines(f"COPY {code.table.name} (", code.sql_names, ")"), f" FROM STDIN{options}"],
-    )
+    staged = code.writes.staged
+    staging = _staging(code) if staged else []
+    code.sql_constant("COPY", copy_lines(code.writes, options))
     shape = code.w.shape
     fn = [code.signature("conn: psycopg.Connection")]
     source, row = ("objs", "get(obj)") if shape is InputShape.OBJECTS else ("rows", "get(row)")
@@ -121,66 +146,47 @@ def _copy_rows(code: Code, options: str, set_types: bool) -> str:
         fn.append(f"    get = {getter}(*COLUMNS)")
     if set_types:
         fn += _send_as_text(code)
-    fn.append("    with conn.cursor() as cur, cur.copy(COPY) as copy:")
+    indent = "    " if staged else ""  # the COPY block sits inside the cursor's
+    if staged:
+        fn += ["    with conn.cursor() as cur:", *staging]
+        fn.append("        with cur.copy(COPY) as copy:")
+    else:
+        fn.append("    with conn.cursor() as cur, cur.copy(COPY) as copy:")
     if set_types:
         code.tuple_constant("TYPES", tuple(_copy_type(c) for c in code.columns))
-        fn.append("        copy.set_types(TYPES)  # binary COPY sends exact types, no casts")
+        fn.append(f"{indent}        copy.set_types(TYPES)  # binary COPY: exact types, no casts")
     else:
-        fn += code.json_dumper("        ")
+        fn += code.json_dumper(f"{indent}        ")
     item = "obj" if shape is InputShape.OBJECTS else "row"
     fn += [
-        f"        for {item} in {source}:",
-        f"            copy.write_row({row})",
-        "    conn.commit()",
+        f"{indent}        for {item} in {source}:",
+        f"{indent}            copy.write_row({row})",
     ]
+    fn += _after_staging(code) if staged else ["    conn.commit()"]
     return code.render(fn)
 
 
 def _copy_csv(code: Code) -> str:
     """COPY the CSV file as it is; through a staging table for ON CONFLICT or RETURNING."""
     code.need("psycopg")
-    staged = code.upsert or code.w.returning
-    into = "staging" if staged else code.table.name
+    staged = code.writes.staged
+    staging = _staging(code) if staged else []
     code.sql_constant(
         "COPY",
-        [
-            *sql_lines(f"COPY {into} (", code.sql_names, ")"),
-            " FROM STDIN (FORMAT csv, HEADER true)",
-        ],
+        copy_lines(code.writes, " (FORMAT csv, HEADER true)"),
         comment="The CSV has a header line and these columns, in this order.",
     )
     fn = [
         code.signature("conn: psycopg.Connection"),
         '    with open(path, "rb") as f, conn.cursor() as cur:',
     ]
-    if staged:
-        code.sql_constant(
-            "STAGING",
-            [
-                "CREATE TEMP TABLE staging ON COMMIT DROP AS",
-                *sql_lines(" SELECT ", code.sql_names, f" FROM {code.table.name}"),
-                " WITH NO DATA",
-            ],
-        )
-        _insert_sql(code, sql_lines(" SELECT ", code.sql_names, " FROM staging"))
-        fn += [
-            "        # COPY has no ON CONFLICT and returns no ids: load a staging table,",
-            "        # then INSERT ... SELECT from it.",
-            "        cur.execute(STAGING)",
-        ]
+    fn += staging
     fn += [
         "        with cur.copy(COPY) as copy:",
         "            while data := f.read(1 << 20):  # stream 1 MiB at a time",
         "                copy.write(data)",
     ]
-    if staged:
-        fn.append("        cur.execute(SQL)")
-    if code.w.returning:
-        fetched = "[row[0] for row in cur.fetchall()]" if code.one_returned() else "cur.fetchall()"
-        fn.append(f"        ids = {fetched}")
-    fn.append("    conn.commit()")
-    if code.w.returning:
-        fn.append("    return ids")
+    fn += _after_staging(code) if staged else ["    conn.commit()"]
     return code.render(fn)
 
 
@@ -192,21 +198,6 @@ def driver_copy(code: Code) -> str:
 
 def driver_copy_binary(code: Code) -> str:
     return _copy_rows(code, " (FORMAT BINARY)", set_types=True)
-
-
-def _unnest_sql(code: Code) -> list[str]:
-    """`SELECT * FROM unnest(%s::type[], ...)`; array columns travel as text (unnest() would
-    flatten an array of arrays) and are cast back in the select list."""
-    columns, sql = code.columns, code.sql_names
-    casts = [f"%s::{'text' if c.is_array else c.type}[]" for c in columns]
-    if not any(c.is_array for c in columns):
-        return sql_lines(" SELECT * FROM unnest(", casts, ")")
-    values = [f"{q}::{c.type}" if c.is_array else q for c, q in zip(columns, sql, strict=True)]
-    return [
-        *sql_lines(" SELECT ", values, ""),
-        *sql_lines(" FROM unnest(", casts, ")"),
-        *sql_lines(" AS u(", sql, ")"),
-    ]
 
 
 def _array_literal(code: Code) -> None:
@@ -229,7 +220,7 @@ def _array_literal(code: Code) -> None:
 def driver_unnest(code: Code) -> str:
     code.need("psycopg")
     shape = code.w.shape
-    _insert_sql(code, _unnest_sql(code))
+    _insert_sql(code, unnest_lines(code.writes))
     code.blocks.append(f"BATCH = {UNNEST_BATCH:_}  # rows per statement: one array per column")
     fn = [code.signature("conn: psycopg.Connection")]
     if shape is InputShape.CSV:

@@ -52,8 +52,22 @@ def _json_none_as_null(code: Code, metadata: str) -> None:
     )
 
 
-def _orm_model(code: Code) -> list[str]:
-    """The mapped class; the lines the function starts with to have it mapped."""
+def _merge_identity(code: Code, indent: str) -> list[str]:
+    """merge() finds a row by the mapper's primary key: map the ON CONFLICT key as it."""
+    key = code.table.key
+    assert key is not None  # merging means upserting, which needs a key
+    lines = comment(
+        f"merge() finds rows by the mapper's primary key: here the {key.kind} "
+        f"{key.name}, the key the rows are upserted by.",
+        indent,
+    )
+    keys = ", ".join(py_str(c) for c in key.columns)
+    return [*lines, f'{indent}__mapper_args__ = {{"primary_key": [{keys}]}}']
+
+
+def _orm_model(code: Code, merge: bool = False) -> list[str]:
+    """The mapped class (identified by the upsert key for `merge`); the lines the function
+    starts with to have it mapped."""
     code.need("sqlalchemy", "Engine")
     code.need("sqlalchemy.orm", "DeclarativeBase", "Session")
     reflection = code.table.reflection
@@ -61,7 +75,9 @@ def _orm_model(code: Code) -> list[str]:
         code.need("datetime", "datetime")
         code.need("sqlalchemy", "BigInteger", "DateTime", "Identity")
         code.need("sqlalchemy.orm", "Mapped", "mapped_column")
-        code.blocks.append(_ORM_MODEL)
+        head, rest = _ORM_MODEL.split("\n\n    id:")
+        identity = "\n".join(_merge_identity(code, "    ")) + "\n" if merge else ""
+        code.blocks.append(f"{head}\n{identity}\n    id:{rest}")
         return []
     code.need("sqlalchemy.ext.declarative", "DeferredReflection")
     code.blocks += [
@@ -80,7 +96,9 @@ def _orm_model(code: Code) -> list[str]:
         f'    __table_args__ = {{"schema": {py_str(reflection.schema)}}}',
     ]
     identity = reflection.identity
-    if identity is not None and identity.kind != "primary key":
+    if merge and code.table.key != identity:
+        model += _merge_identity(code, "    ")
+    elif identity is not None and identity.kind != "primary key":
         model += comment(
             f"No primary key: the ORM tells rows apart by the {identity.kind} "
             f"{identity.name} instead.",
@@ -124,9 +142,9 @@ def _returning_statement(code: Code, columns: list[str], indent: str) -> str:
     )
 
 
-def _objects(code: Code) -> list[str]:
+def _objects(code: Code, merge: bool = False) -> list[str]:
     """The function's first lines: the mapped class, and `objs` built from the rows."""
-    fn = [code.signature("engine: Engine"), *_orm_model(code)]
+    fn = [code.signature("engine: Engine"), *_orm_model(code, merge)]
     model = code.table.model
     shape = code.w.shape
     if shape is InputShape.CSV:
@@ -144,18 +162,48 @@ def _objects(code: Code) -> list[str]:
 
 
 def orm_add_all(code: Code) -> str:
+    if code.upsert:
+        return _orm_merge(code)
     fn = [*_objects(code), "    with Session(engine) as session:", "        session.add_all(objs)"]
     if code.w.returning:
-        values = [attribute("obj", n) for n in code.returned]
-        value = values[0] if code.one_returned() else f"({', '.join(values)})"
         fn += [
             "        session.flush()  # INSERT ... RETURNING fills in the generated ids",
-            f"        ids = [{value} for obj in objs]",
+            f"        ids = [{_returned_attributes(code)} for obj in objs]",
             "        session.commit()",
             "    return ids",
         ]
     else:
         fn.append("        session.commit()")
+    return code.render(fn)
+
+
+def _returned_attributes(code: Code) -> str:
+    values = [attribute("obj", n) for n in code.returned]
+    return values[0] if code.one_returned() else f"({', '.join(values)})"
+
+
+def _orm_merge(code: Code) -> str:
+    """The unit of work's upsert: Session.merge() per object."""
+    fn = [*_objects(code, merge=True), "    with Session(engine) as session:"]
+    fn += comment(
+        "merge() looks each object up by its key first: a SELECT per row, then an INSERT "
+        "or an UPDATE. Not atomic: a row another session inserts in between makes it fail.",
+        "        ",
+    )
+    if code.w.returning:
+        fn += [
+            "        merged = [session.merge(obj) for obj in objs]",
+            "        session.flush()  # INSERT ... RETURNING fills in the generated ids",
+            f"        ids = [{_returned_attributes(code)} for obj in merged]",
+            "        session.commit()",
+            "    return ids",
+        ]
+    else:
+        fn += [
+            "        for obj in objs:",
+            "            session.merge(obj)",
+            "        session.commit()",
+        ]
     return code.render(fn)
 
 
