@@ -19,6 +19,10 @@ class Semantics:
     conflicts: float = 0.5  # with upsert: the share of input keys already in the table
     returning: bool = False  # the generated ids come back to Python
 
+    @property
+    def plain(self) -> bool:
+        return not (self.upsert or self.returning)
+
     def describe(self) -> str:
         """`upserts (50% conflicts), ids returned`, or `plain inserts`."""
         kinds = [f"upserts ({self.conflicts:.0%} conflicts)"] if self.upsert else []
@@ -50,9 +54,15 @@ class BenchPlan:
         return self.warmup + self.repeat + (1 if self.memory and self.warmup == 0 else 0)
 
     @property
+    def measures_ceiling(self) -> bool:
+        """The ceiling is the server's own COPY into an empty table: a reference for plain
+        inserts only, not for upserts or returned ids."""
+        return self.ceiling and self.semantics.plain
+
+    @property
     def total_runs(self) -> int:
         """Every run of the benchmark, the ceiling's included: the progress bar's length."""
-        ceiling = self.warmup + self.repeat if self.ceiling else 0
+        ceiling = self.warmup + self.repeat if self.measures_ceiling else 0
         return self.runs_per_strategy * len(self.strategies) + ceiling
 
 
@@ -130,6 +140,7 @@ class StrategyResult(Timings):
     peak_mib: float | None = None  # Python heap the insert allocated, in the memory pass
     peak_includes_batch: bool = False  # input too large to prebuild: one batch is counted
     error: str | None = None  # the strategy could not insert the rows at all
+    na: str | None = None  # why it has no form for the plan's semantics: not run, not failed
 
     @property
     def verified(self) -> bool:

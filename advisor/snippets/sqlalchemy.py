@@ -76,8 +76,8 @@ def _orm_model(code: Code, merge: bool = False) -> list[str]:
         code.need("sqlalchemy", "BigInteger", "DateTime", "Identity")
         code.need("sqlalchemy.orm", "Mapped", "mapped_column")
         head, rest = _ORM_MODEL.split("\n\n    id:")
-        identity = "\n".join(_merge_identity(code, "    ")) + "\n" if merge else ""
-        code.blocks.append(f"{head}\n{identity}\n    id:{rest}")
+        by_key = "\n".join(_merge_identity(code, "    ")) + "\n" if merge else ""
+        code.blocks.append(f"{head}\n{by_key}\n    id:{rest}")
         return []
     code.need("sqlalchemy.ext.declarative", "DeferredReflection")
     code.blocks += [
@@ -132,14 +132,50 @@ def _upsert_statement(code: Code, target: str, indent: str = "    ") -> list[str
     ]
 
 
-def _returning_statement(code: Code, columns: list[str], indent: str) -> str:
-    line = f"{indent}stmt = stmt.returning({', '.join(columns)}, sort_by_parameter_order=True)"
+def _returning_statement(code: Code, columns: list[str], indent: str, sort: bool = True) -> str:
+    order = ", sort_by_parameter_order=True" if sort else ""
+    line = f"{indent}stmt = stmt.returning({', '.join(columns)}{order})"
     if len(line) <= 79:
         return line
-    return (
-        f"{indent}stmt = stmt.returning(\n{indent}    {', '.join(columns)},\n"
-        f"{indent}    sort_by_parameter_order=True,\n{indent})"
+    lines = [f"{indent}stmt = stmt.returning(", f"{indent}    {', '.join(columns)},"]
+    if sort:
+        lines.append(f"{indent}    sort_by_parameter_order=True,")
+    return "\n".join([*lines, f"{indent})"])
+
+
+def _comprehension(indent: str, name: str, opening: str, body: str, closing: str) -> list[str]:
+    """`name = [body]` (or `{...}`) on one line, or over three when too long."""
+    line = f"{indent}{name} = {opening}{body}{closing}"
+    if len(line) <= 79:
+        return [line]
+    return [f"{indent}{name} = {opening}", f"{indent}    {body}", f"{indent}{closing}"]
+
+
+def _returned_ids(code: Code, owner: str, runner: str, indent: str) -> list[str]:
+    """Lines leaving the generated values in `ids`, in input order."""
+    if not code.upsert:
+        columns = [attribute(owner, n) for n in code.returned]
+        lines = [_returning_statement(code, columns, indent)]
+        if code.one_returned():
+            return [*lines, f"{indent}ids = list({runner}.scalars(stmt, rows))"]
+        return [*lines, f"{indent}ids = [tuple(row) for row in {runner}.execute(stmt, rows)]"]
+    # RETURNING with the key, and the ids paired with the rows by it.
+    k = len(code.key)
+    columns = [attribute(owner, n) for n in (*code.key, *code.returned)]
+    key = "r[0]" if k == 1 else f"tuple(r[:{k}])"
+    value = f"r[{k}]" if code.one_returned() else f"tuple(r[{k}:])"
+    lookups = [f"row[{py_str(c)}]" for c in code.key]
+    lookup = lookups[0] if k == 1 else f"({', '.join(lookups)})"
+    lines = comment(
+        "RETURNING follows no promised order, and sort_by_parameter_order=True sorts by "
+        "the ids, which an updated row keeps from before: pair ids and rows by the key.",
+        indent,
     )
+    lines.append(_returning_statement(code, columns, indent, sort=False))
+    lines += _comprehension(
+        indent, "by_key", "{", f"{key}: {value} for r in {runner}.execute(stmt, rows)", "}"
+    )
+    return lines + _comprehension(indent, "ids", "[", f"by_key[{lookup}] for row in rows", "]")
 
 
 def _objects(code: Code, merge: bool = False) -> list[str]:
@@ -187,12 +223,15 @@ def _orm_merge(code: Code) -> str:
     fn = [*_objects(code, merge=True), "    with Session(engine) as session:"]
     fn += comment(
         "merge() looks each object up by its key first: a SELECT per row, then an INSERT "
-        "or an UPDATE. Not atomic: a row another session inserts in between makes it fail.",
+        "or an UPDATE. Not atomic: a row another session inserts in between makes it fail. "
+        "no_autoflush keeps each SELECT from first flushing the object merged before it "
+        "on its own: they are flushed together.",
         "        ",
     )
+    fn.append("        with session.no_autoflush:")
     if code.w.returning:
         fn += [
-            "        merged = [session.merge(obj) for obj in objs]",
+            "            merged = [session.merge(obj) for obj in objs]",
             "        session.flush()  # INSERT ... RETURNING fills in the generated ids",
             f"        ids = [{_returned_attributes(code)} for obj in merged]",
             "        session.commit()",
@@ -200,8 +239,8 @@ def _orm_merge(code: Code) -> str:
         ]
     else:
         fn += [
-            "        for obj in objs:",
-            "            session.merge(obj)",
+            "            for obj in objs:",
+            "                session.merge(obj)",
             "        session.commit()",
         ]
     return code.render(fn)
@@ -225,12 +264,7 @@ def orm_bulk_insert(code: Code) -> str:
     fn += _upsert_statement(code, model)
     fn.append("    with Session(engine) as session:")
     if code.w.returning:
-        columns = [attribute(model, n) for n in code.returned]
-        fn.append(_returning_statement(code, columns, "        "))
-        if code.one_returned():
-            fn.append("        ids = list(session.scalars(stmt, rows))")
-        else:
-            fn.append("        ids = [tuple(row) for row in session.execute(stmt, rows)]")
+        fn += _returned_ids(code, model, "session", "        ")
         fn += ["        session.commit()", "    return ids"]
     else:
         fn += ["        session.execute(stmt, rows)", "        session.commit()"]
@@ -267,12 +301,7 @@ def core_execute(code: Code) -> str:
     fn += _upsert_statement(code, var)
     fn.append("    with engine.begin() as conn:")
     if code.w.returning:
-        columns = [attribute(f"{var}.c", n) for n in code.returned]
-        fn.append(_returning_statement(code, columns, "        "))
-        if code.one_returned():
-            fn.append("        return list(conn.scalars(stmt, rows))")
-        else:
-            fn.append("        return [tuple(row) for row in conn.execute(stmt, rows)]")
+        fn += [*_returned_ids(code, f"{var}.c", "conn", "        "), "    return ids"]
     else:
         fn.append("        conn.execute(stmt, rows)")
     return code.render(fn)

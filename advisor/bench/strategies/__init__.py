@@ -13,6 +13,7 @@ from advisor.bench.strategies.driver import (
     DriverUnnest,
 )
 from advisor.bench.strategies.orm import OrmAddAll, OrmBulkInsert, OrmBulkSaveObjects
+from advisor.results import Semantics
 
 if TYPE_CHECKING:
     from advisor.bench.server import Target
@@ -37,4 +38,9 @@ def create(strategy_id: str, target: Target, table: BenchTable) -> Strategy:
     return IMPLEMENTATIONS[strategy_id](target, table)
 
 
-__all__ = ["IMPLEMENTATIONS", "Strategy", "create"]
+def unsupported(strategy_id: str, semantics: Semantics) -> str | None:
+    """Why `strategy_id` cannot run `semantics` (it is shown as n/a), or None."""
+    return IMPLEMENTATIONS[strategy_id].unsupported(semantics)
+
+
+__all__ = ["IMPLEMENTATIONS", "Strategy", "create", "unsupported"]
