@@ -32,11 +32,7 @@ def resolve_dataset(plan: BenchPlan, sandbox: Sandbox) -> Dataset:
             f"--table and --data {plan.data} cannot be combined: a table's rows are generated"
             " from its own column types"
         )
-    if plan.data == "adversarial" and not plan.semantics.plain:
-        raise InputError(
-            f"--data adversarial and {plan.semantics.describe()} cannot be combined: its rows"
-            " have no key to upsert by and no ids to return; use the standard data or --table"
-        )
+    semantics.check_plan(plan)
     if plan.table is not None:
         return TableData(read_table(sandbox.admin, plan.table), plan.seed)
     if plan.data == "adversarial":

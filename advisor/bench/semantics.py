@@ -28,11 +28,21 @@ if TYPE_CHECKING:
 UNTOUCHED_SHARE = 0.1  # rows the input does not touch, as a share of the input's rows
 
 
+def check_plan(plan: BenchPlan) -> None:
+    """Refuse, in one line and before any connection, semantics the plan cannot have."""
+    semantics = plan.semantics
+    if not 0 <= semantics.conflicts <= 1:
+        raise InputError(f"conflicts: a share from 0 to 1, not {semantics.conflicts:g}")
+    if plan.data != "standard" and plan.table is None and not semantics.plain:
+        raise InputError(
+            f"--data {plan.data} measures plain inserts only (its rows test what loaders break"
+            f" on): benchmark {semantics.describe()} on the standard data or --table"
+        )
+
+
 def check(semantics: Semantics, spec: TableSpec) -> None:
     """Refuse, in one line and before any run, what this table cannot be benchmarked for."""
     source = spec.source or spec.name
-    if not 0 <= semantics.conflicts <= 1:
-        raise InputError(f"conflicts: a share from 0 to 1, not {semantics.conflicts:g}")
     if semantics.upsert and conflict_key(spec) is None:
         raise InputError(
             f"--upsert: {source} has no primary key, unique constraint or unique index on the"

@@ -22,6 +22,7 @@ from advisor.cli.interrupts import STOP
 from advisor.cli.options import (
     COUNT,
     MILLISECONDS,
+    SHARE,
     STRATEGY_LIST,
     VOLUME_RANGE,
     check_save_path,
@@ -30,7 +31,7 @@ from advisor.cli.options import (
     save_options,
     write_output,
 )
-from advisor.results import DATA_SETS, BenchPlan, BenchReport, SweepReport
+from advisor.results import DATA_SETS, BenchPlan, BenchReport, Semantics, SweepReport
 from advisor.strategy_info import STRATEGIES
 from advisor.units import format_count
 
@@ -106,6 +107,23 @@ def strategies() -> None:
     help="Data set: 'adversarial' holds values that break naive loaders.",
 )
 @click.option(
+    "--upsert",
+    is_flag=True,
+    help="Upsert instead of insert: the table already holds some of the input's keys with "
+    "stale values (and rows the input does not touch); ON CONFLICT DO UPDATE, or the "
+    "strategy's own way.",
+)
+@click.option(
+    "--conflicts",
+    type=SHARE,
+    help="With --upsert: the share of the input's keys already in the table.  [default: 0.5]",
+)
+@click.option(
+    "--returning",
+    is_flag=True,
+    help="The ids the database generates come back to Python, and are checked.",
+)
+@click.option(
     "--json", "json_out", metavar="FILE|-", help="Write every run and the environment as JSON."
 )
 @click.option(
@@ -129,6 +147,9 @@ def bench(
     dsn: str | None,
     table: str | None,
     data: str,
+    upsert: bool,
+    conflicts: float | None,
+    returning: bool,
     json_out: str | None,
     markdown_out: str | None,
     no_chart: bool,
@@ -148,6 +169,11 @@ def bench(
     The round trip to the server (median of 20 `SELECT 1`) is measured and shown with
     the results; --rtt-ms adds a simulated distance to it.
 
+    --upsert and --returning measure each strategy's own form of them (a strategy without
+    one is shown as n/a, with the reason). On the standard data the table then numbers its
+    rows itself and email is the key; with --table the key is its primary key, else a
+    unique constraint or index.
+
     \b
     Examples:
       advisor bench
@@ -156,11 +182,14 @@ def bench(
       advisor bench --rows 1M --save profiles/one-off-load.toml
       advisor bench --sweep 100..100k --strategies orm_add_all,driver_copy --json sweep.json
       advisor bench --rows 10k --rtt-ms 10
+      advisor bench --upsert --conflicts 0.2 --returning --rows 10k
     """
     from advisor.bench.runner import run_benchmark
     from advisor.bench.server import Target
 
     volumes = _sweep_volumes(ctx, sweep, points, save)
+    if conflicts is not None and not upsert:
+        raise click.UsageError("--conflicts needs --upsert")
     output_path(json_out, "--json")
     output_path(markdown_out, "--markdown")
     check_save_path(save, force)
@@ -175,7 +204,15 @@ def bench(
         ceiling=not no_ceiling,
         seed=seed,
         simulated_rtt_ms=rtt_ms,
+        semantics=Semantics(
+            upsert=upsert,
+            conflicts=Semantics().conflicts if conflicts is None else conflicts,
+            returning=returning,
+        ),
     )
+    from advisor.bench.semantics import check_plan
+
+    check_plan(plan)
     stdout_taken = "-" in (json_out, markdown_out)
     human = sys.stderr if stdout_taken else sys.stdout
     from advisor.bench.sweep import run_sweep
@@ -245,6 +282,7 @@ def print_report(report: BenchReport, stream: Any, *, chart: bool) -> None:
 
     from advisor.report.bench import (
         HEADERS,
+        NA,
         ceiling_line,
         findings,
         network_line,
@@ -267,7 +305,7 @@ def print_report(report: BenchReport, stream: Any, *, chart: bool) -> None:
         )
         table.add_column(header, justify="left" if i < 2 else "right", no_wrap=True)
     for cells in table_rows(report):
-        style = "red" if cells[7] != "yes" else None
+        style = None if cells[7] in ("yes", NA) else "red"
         table.add_row(*(cells[i] for i in keep), style=style)
     console.print(table)
     for line in filter(None, (ceiling_line(report), *findings(report))):

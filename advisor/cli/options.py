@@ -67,6 +67,23 @@ class MillisecondsType(click.ParamType):  # type: ignore[type-arg]
             self.fail(str(exc), param, ctx)
 
 
+class ShareType(click.ParamType):  # type: ignore[type-arg]
+    """A share from 0 to 1: 0, 0.25, 1."""
+
+    name = "SHARE"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        try:
+            share = float(value)
+        except ValueError:
+            share = float("nan")
+        if not 0 <= share <= 1:  # NaN fails this too
+            self.fail(f"expected a share from 0 to 1 such as 0.5, not {value!r}", param, ctx)
+        return share
+
+
 class StrategiesType(click.ParamType):  # type: ignore[type-arg]
     """`all` or a comma-separated list of strategy ids."""
 
@@ -106,6 +123,7 @@ COUNT = CountType()
 VOLUME_RANGE = VolumeRangeType()
 MILLISECONDS = MillisecondsType()
 STRATEGY_LIST = StrategiesType()
+SHARE = ShareType()
 
 dsn_option = click.option(
     "--dsn",

@@ -70,7 +70,7 @@ def rerun(profile_path: str, dsn: str | None, no_chart: bool, update: bool, chec
         click.echo(
             f"updated {profile_path} ({len(saved.history)} measurements in its history)", err=True
         )
-    if check and any(c.slower or not c.verified for c in comparisons):
+    if check and any(c.slower or c.failed for c in comparisons):
         raise click.exceptions.Exit(1)
 
 
@@ -96,7 +96,7 @@ def print_comparison(comparisons: Sequence[Comparison], *, chart: bool) -> None:
     for i, header in enumerate(COMPARISON_HEADERS):
         table.add_column(header, justify="left" if i in (0, 4) else "right", no_wrap=True)
     for c in comparisons:
-        table.add_row(*comparison_cells(c), style="red" if c.slower or not c.verified else None)
+        table.add_row(*comparison_cells(c), style="red" if c.slower or c.failed else None)
     console.print()
     console.print(table)
     if chart:

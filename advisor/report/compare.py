@@ -25,6 +25,12 @@ class Comparison:
     verified: bool  # the new measurement
     saved_runs_s: tuple[float, ...] = ()
     new_runs_s: tuple[float, ...] = ()
+    na: bool = False  # not run: no form for the plan's semantics
+
+    @property
+    def failed(self) -> bool:
+        """Run, and not verified (a strategy that was not run has nothing to fail)."""
+        return not self.verified and not self.na
 
     @property
     def ratio(self) -> float | None:
@@ -61,6 +67,7 @@ def compare(saved: BenchReport | None, new: BenchReport) -> list[Comparison]:
                 r.verified,
                 tuple(old.runs_s) if old else (),
                 tuple(r.runs_s) if r.verified else (),
+                r.na is not None,
             )
         )
     return out
@@ -73,7 +80,9 @@ def comparison_cells(c: Comparison) -> tuple[str, ...]:
     from advisor.units import format_count
 
     ratio = c.ratio
-    if not c.verified:
+    if c.na:
+        flag = "n/a"
+    elif not c.verified:
         flag = "NOT VERIFIED"
     elif c.slower and ratio is not None:
         flag = f"{(1 - ratio) * 100:.0f}% slower"
