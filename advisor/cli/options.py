@@ -10,7 +10,7 @@ import click
 
 from advisor.errors import InputError
 from advisor.strategy_info import parse_strategy_ids
-from advisor.units import parse_count
+from advisor.units import parse_count, parse_share
 
 
 class CountType(click.ParamType):  # type: ignore[type-arg]
@@ -76,12 +76,9 @@ class ShareType(click.ParamType):  # type: ignore[type-arg]
         self, value: Any, param: click.Parameter | None, ctx: click.Context | None
     ) -> float:
         try:
-            share = float(value)
-        except ValueError:
-            share = float("nan")
-        if not 0 <= share <= 1:  # NaN fails this too
-            self.fail(f"expected a share from 0 to 1 such as 0.5, not {value!r}", param, ctx)
-        return share
+            return parse_share(str(value), what=param.name if param and param.name else "share")
+        except InputError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 class StrategiesType(click.ParamType):  # type: ignore[type-arg]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -18,7 +19,7 @@ from advisor.results import BenchPlan
 from advisor.strategy_info import STRATEGIES
 from advisor.tui.widgets.bench_panel import BenchPanel
 from advisor.tui.widgets.validators import Raises
-from advisor.units import parse_count
+from advisor.units import parse_count, parse_share
 
 if TYPE_CHECKING:
     from advisor.tui.app import AdvisorApp
@@ -77,6 +78,19 @@ class BenchmarkScreen(Screen[None]):
                 with Horizontal(classes="field compact"):
                     yield Label("timed runs  ", classes="field-label")
                     yield Input(str(self.plan.repeat), id="repeat", type="integer", compact=True)
+                semantics = self.plan.semantics
+                if semantics.upsert:  # the workload's answer; the share is the bench's own
+                    with Horizontal(classes="field compact"):
+                        yield Label("conflicts   ", classes="field-label")
+                        yield Input(
+                            f"{semantics.conflicts:g}",
+                            id="conflicts",
+                            validators=[Raises(parse_share)],
+                            validate_on=["changed"],
+                            compact=True,
+                        )
+                if not semantics.plain:
+                    yield Static(f"measuring {semantics.describe()}", id="semantics", markup=False)
                 yield Static("", id="plan-error", classes="error-text")
                 yield Static(f"target: {target}", id="target", markup=False)
                 yield Button("Run ▸", variant="primary", id="run", compact=True)
@@ -94,7 +108,12 @@ class BenchmarkScreen(Screen[None]):
         repeat = self.query_one("#repeat", Input).value.strip()
         if not repeat.isdigit() or int(repeat) < 1:
             raise InputError("timed runs must be a whole number of at least 1")
+        semantics = self.plan.semantics
+        if semantics.upsert:
+            share = parse_share(self.query_one("#conflicts", Input).value)
+            semantics = replace(semantics, conflicts=share)
         plan = BenchPlan(
+            semantics=semantics,
             rows=parse_count(self.query_one("#rows", Input).value, what="rows"),
             repeat=int(repeat),
             warmup=self.plan.warmup,
@@ -145,7 +164,7 @@ class BenchmarkScreen(Screen[None]):
     def on_bench_panel_finished(self, message: BenchPanel.Finished) -> None:
         self.notify(
             "every run verified"
-            if all(r.verified for r in message.report.results)
+            if all(r.verified or r.na for r in message.report.results)
             else "some runs were NOT verified: see the results",
             title="Benchmark done",
         )
