@@ -104,18 +104,37 @@ class Existing:
     """
 
     def __init__(
-        self, dataset: Dataset, rows: int, batch_rows: int, share: float, key: tuple[int, ...]
+        self,
+        dataset: Dataset,
+        rows: int,
+        batch_rows: int,
+        share: float,
+        key: tuple[int, ...],
+        cache: bool,
     ) -> None:
         self.dataset, self.rows, self.batch_rows, self.key = dataset, rows, batch_rows, key
         self.conflicts = round(rows * share)
         self.untouched = untouched_rows(rows)
+        self.cache = cache  # small sets are generated once (a block costs as much as a row)
+        self._stale: list[list[Row]] | None = None
+        self._untouched: list[list[Row]] | None = None
         self._checksum: Checksum | None = None
 
     def _conflicting(self, i: int) -> bool:
         # Bresenham's spread: exactly `conflicts` of the `rows` indices, evenly apart.
         return (i + 1) * self.conflicts // self.rows > i * self.conflicts // self.rows
 
-    def stale_batches(self, inputs: Iterable[list[Row]]) -> Iterator[list[Row]]:
+    def batches(self, inputs: Iterable[list[Row]]) -> Iterator[list[Row]]:
+        """The rows the table holds before a run: stale, then untouched."""
+        if self._stale is None:
+            stale = self._stale_batches(inputs)
+            if not self.cache:
+                yield from chain(stale, self.untouched_batches())
+                return
+            self._stale = list(stale)
+        yield from chain(self._stale, self.untouched_batches())
+
+    def _stale_batches(self, inputs: Iterable[list[Row]]) -> Iterator[list[Row]]:
         """The stale versions of the conflicting input rows, batch by input batch."""
         start = 0
         for batch in inputs:
@@ -131,9 +150,16 @@ class Existing:
             yield stale
 
     def untouched_batches(self) -> Iterator[list[Row]]:
-        for start in range(0, self.untouched, self.batch_rows):
-            count = min(self.batch_rows, self.untouched - start)
-            yield self.dataset.rows(self.rows + start, count)
+        if self._untouched is not None:
+            return iter(self._untouched)
+        batches = (
+            self.dataset.rows(self.rows + start, min(self.batch_rows, self.untouched - start))
+            for start in range(0, self.untouched, self.batch_rows)
+        )
+        if not self.cache:
+            return batches
+        self._untouched = list(batches)
+        return iter(self._untouched)
 
     def checksum(self, canon: Any) -> Checksum:
         """The untouched rows' share of the expected checksum."""
@@ -152,7 +178,7 @@ class Existing:
         convert = driver_row(table.spec)
         sql = f"COPY {table.qualified} ({table.column_list}) FROM STDIN"
         with admin.cursor() as cur, cur.copy(sql) as copy:
-            for batch in chain(self.stale_batches(inputs), self.untouched_batches()):
+            for batch in self.batches(inputs):
                 for row in batch if convert is None else map(convert, batch):
                     copy.write_row(row)
         admin.execute(f"VACUUM (ANALYZE) {table.qualified}")

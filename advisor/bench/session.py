@@ -106,7 +106,12 @@ class Session:
         if semantics.upsert:
             key = tuple(table.names.index(k) for k in table.writes.key)
             self.existing = Existing(
-                feed.dataset, plan.rows, plan.batch_rows, semantics.conflicts, key
+                feed.dataset,
+                plan.rows,
+                plan.batch_rows,
+                semantics.conflicts,
+                key,
+                cache=plan.rows <= CACHE_ROWS,
             )
         na = [sid for sid in plan.strategies if unsupported(sid, semantics)]
         self.steps = plan.total_runs - plan.runs_per_strategy * len(na)
