@@ -15,7 +15,7 @@ import psycopg
 import pytest
 import sqlalchemy as sa
 from shop import SCHEMA_SQL
-from snippet_util import import_snippet, workload
+from snippet_util import check_tidy, import_snippet, workload
 
 from advisor.bench.runner import resolve_dataset
 from advisor.bench.semantics import Existing
@@ -24,6 +24,7 @@ from advisor.bench.strategies import create, unsupported
 from advisor.bench.table import BenchTable
 from advisor.results import BenchPlan, Semantics
 from advisor.snippets import snippet
+from advisor.snippets.table import STANDARD_TABLE
 from advisor.strategy_info import STRATEGIES, SYNC_IDS, Shape
 
 ROWS = 20
@@ -119,6 +120,7 @@ def test_a_strategy_runs_the_sql_its_snippet_shows(
                 continue
             w = workload(STRATEGIES[sid].shape.value, semantics.upsert, semantics.returning, ROWS)
             code = snippet(sid, w, table.snippet_table)
+            check_tidy(code)
             strategy = create(sid, target, table)
             strategy.open()
             try:
@@ -131,7 +133,15 @@ def test_a_strategy_runs_the_sql_its_snippet_shows(
             with recorded(monkeypatch, table.name) as shown:
                 _run_snippet(code, tmp_path / sid, target, sid, table, rows)
             assert benchmarked, sid
-            print(sid, len(benchmarked), [s[:90] for s in benchmarked[:3]])
             if benchmarked != shown:
                 differences.append((sid, benchmarked, shown))
     assert not differences, differences
+
+
+@pytest.mark.parametrize("name", SEMANTICS)
+@pytest.mark.parametrize("sid", SYNC_IDS)
+def test_every_form_is_tidy_for_the_standard_table(sid: str, name: str) -> None:
+    """The forms the rules do not recommend (a merge, COPY through a staging table) too."""
+    semantics = SEMANTICS[name]
+    w = workload(STRATEGIES[sid].shape.value, semantics.upsert, semantics.returning, ROWS)
+    check_tidy(snippet(sid, w, STANDARD_TABLE))

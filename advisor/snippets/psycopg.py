@@ -146,17 +146,16 @@ def _copy_rows(code: Code, options: str, set_types: bool) -> str:
         fn.append(f"    get = {getter}(*COLUMNS)")
     if set_types:
         fn += _send_as_text(code)
+    dumper = [] if set_types else code.json_dumper("        ")
     indent = "    " if staged else ""  # the COPY block sits inside the cursor's
     if staged:
-        fn += ["    with conn.cursor() as cur:", *staging]
+        fn += ["    with conn.cursor() as cur:", *dumper, *staging]
         fn.append("        with cur.copy(COPY) as copy:")
     else:
-        fn.append("    with conn.cursor() as cur, cur.copy(COPY) as copy:")
+        fn += ["    with conn.cursor() as cur, cur.copy(COPY) as copy:", *dumper]
     if set_types:
         code.tuple_constant("TYPES", tuple(_copy_type(c) for c in code.columns))
         fn.append(f"{indent}        copy.set_types(TYPES)  # binary COPY: exact types, no casts")
-    else:
-        fn += code.json_dumper(f"{indent}        ")
     item = "obj" if shape is InputShape.OBJECTS else "row"
     fn += [
         f"{indent}        for {item} in {source}:",

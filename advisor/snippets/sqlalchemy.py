@@ -137,7 +137,9 @@ def _returning_statement(code: Code, columns: list[str], indent: str, sort: bool
     line = f"{indent}stmt = stmt.returning({', '.join(columns)}{order})"
     if len(line) <= 79:
         return line
-    lines = [f"{indent}stmt = stmt.returning(", f"{indent}    {', '.join(columns)},"]
+    together = f"{indent}    {', '.join(columns)},"
+    lines = [f"{indent}stmt = stmt.returning("]
+    lines += [together] if len(together) <= 79 else [f"{indent}    {c}," for c in columns]
     if sort:
         lines.append(f"{indent}    sort_by_parameter_order=True,")
     return "\n".join([*lines, f"{indent})"])
