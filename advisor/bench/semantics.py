@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from advisor.bench.data.datagen import Dataset, Row
 from advisor.bench.strategies.adapt import driver_row
-from advisor.bench.verify import Checksum, ChecksumBuilder, canonical
+from advisor.bench.verify import Canon, Checksum, ChecksumBuilder, canonical
 from advisor.errors import InputError
 from advisor.results import BenchPlan, Semantics
 from advisor.snippets.table import conflict_key
@@ -32,7 +32,7 @@ def check_plan(plan: BenchPlan) -> None:
     """Refuse, in one line and before any connection, semantics the plan cannot have."""
     semantics = plan.semantics
     if not 0 <= semantics.conflicts <= 1:
-        raise InputError(f"conflicts: a share from 0 to 1, not {semantics.conflicts:g}")
+        raise InputError(f"conflicts must be a share from 0 to 1, not {semantics.conflicts:g}")
     if plan.data != "standard" and plan.table is None and not semantics.plain:
         raise InputError(
             f"--data {plan.data} measures plain inserts only (its rows test what loaders break"
@@ -161,7 +161,7 @@ class Existing:
         self._untouched = list(batches)
         return iter(self._untouched)
 
-    def checksum(self, canon: Any) -> Checksum:
+    def checksum(self, canon: Canon | None) -> Checksum:
         """The untouched rows' share of the expected checksum."""
         if self._checksum is None:
             builder = ChecksumBuilder(canon)
@@ -196,7 +196,7 @@ def returned_problem(
     ordered: bool,
     inputs: Iterable[Row],
     stored: Iterable[tuple[Hashable, Row]],
-    expected_key: Any,
+    expected_key: Canon | None,
 ) -> str | None:
     """Whether the ids that came back are exactly those stored for the input rows: in input
     order when the API promises it, else as a set; None when they are.
