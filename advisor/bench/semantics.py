@@ -226,7 +226,7 @@ def returned_problem(
         return None
     wanted: Counter[Hashable] = Counter()
     for content in set(keys):
-        wanted += owners.get(content, Counter())
+        wanted.update(owners.get(content, {}))  # not +=, which prunes all of `wanted` each time
     extra, missing = Counter(got) - wanted, wanted - Counter(got)
     if extra:
         first = next(iter(extra))
