@@ -113,7 +113,8 @@ class Session:
                 key,
                 cache=plan.rows <= CACHE_ROWS,
             )
-        na = [sid for sid in plan.strategies if unsupported(sid, semantics)]
+        # Plain inserts are every strategy's form: none is n/a.
+        na = [] if semantics.plain else [s for s in plan.strategies if unsupported(s, semantics)]
         self.steps = plan.total_runs - plan.runs_per_strategy * len(na)
         self.step = 0
 
