@@ -43,10 +43,10 @@ class DriverExecutemany(DriverStrategy):
         with self.conn.cursor() as cur:
             for batch in batches:
                 cur.executemany(sql, batch, returning=w.returning)
-                while ids is not None:
+                if ids is not None:  # a result per row, in input order
                     ids.append(self.generated(cur.fetchone() or ()))
-                    if not cur.nextset():
-                        break
+                    while cur.nextset():
+                        ids.append(self.generated(cur.fetchone() or ()))
         self.conn.commit()
         return ids
 
