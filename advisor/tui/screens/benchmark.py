@@ -20,7 +20,7 @@ from advisor.strategy_info import ALL_IDS, STRATEGIES, StrategyInfo
 from advisor.tui.widgets.bench_panel import TAB_KEYS, BenchPanel
 from advisor.tui.widgets.checks import CheckList
 from advisor.tui.widgets.validators import Raises
-from advisor.units import parse_count
+from advisor.units import parse_count, parse_share
 
 if TYPE_CHECKING:
     from advisor.advice.verdict import Verdict
@@ -92,6 +92,19 @@ class BenchmarkScreen(Screen[None]):
                 with Horizontal(classes="field compact"):
                     yield Label("timed runs  ", classes="field-label")
                     yield Input(str(self.plan.repeat), id="repeat", type="integer", compact=True)
+                semantics = self.plan.semantics
+                if semantics.upsert:  # the workload's answer; the share is the bench's own
+                    with Horizontal(classes="field compact"):
+                        yield Label("conflicts   ", classes="field-label")
+                        yield Input(
+                            f"{semantics.conflicts:g}",
+                            id="conflicts",
+                            validators=[Raises(parse_share)],
+                            validate_on=["changed"],
+                            compact=True,
+                        )
+                if not semantics.plain:
+                    yield Static(f"measuring {semantics.describe()}", id="semantics", markup=False)
                 yield Static("", id="plan-error", classes="error-text")
                 yield Static(f"target: {target}", id="target", markup=False)
                 yield Button("Run ▸", variant="primary", id="run", compact=True)
@@ -110,10 +123,15 @@ class BenchmarkScreen(Screen[None]):
             repeat = int(self.query_one("#repeat", Input).value)
         except ValueError:  # also a number too long to convert
             raise InputError("timed runs must be a whole number of at least 1") from None
-        # The rest of the plan (semantics, distance, table, the recommended strategy) is the
-        # workload's, as the card made it.
+        semantics = self.plan.semantics
+        if semantics.upsert:  # the share of conflicts is the bench's own; the rest is asked
+            share = parse_share(self.query_one("#conflicts", Input).value)
+            semantics = replace(semantics, conflicts=share)
+        # The rest of the plan (distance, table, the recommended strategy) is the workload's,
+        # as the card made it.
         plan = replace(
             self.plan,
+            semantics=semantics,
             rows=parse_count(self.query_one("#rows", Input).value, what="rows"),
             repeat=repeat,
             strategies=[sid for sid in ALL_IDS if sid in chosen],
@@ -191,7 +209,7 @@ class BenchmarkScreen(Screen[None]):
     def on_bench_panel_finished(self, message: BenchPanel.Finished) -> None:
         self.notify(
             "every run verified"
-            if all(r.verified for r in message.report.results if not r.unavailable)
+            if all(r.verified for r in message.report.results if not r.not_run)
             else "some runs were NOT verified: see the results",
             title="Benchmark done",
         )
