@@ -29,6 +29,10 @@ class Semantics:
     conflicts: float = 0.5  # with upsert: the share of input keys already in the table
     returning: bool = False  # the generated ids come back to Python
 
+    @property
+    def plain(self) -> bool:
+        return not (self.upsert or self.returning)
+
     def describe(self) -> str:
         """`upserts (50% conflicts), ids returned`, or `plain inserts`."""
         kinds = [f"upserts ({self.conflicts:.0%} conflicts)"] if self.upsert else []
@@ -60,9 +64,15 @@ class BenchPlan:
         return self.warmup + self.repeat + (1 if self.memory and self.warmup == 0 else 0)
 
     @property
+    def measures_ceiling(self) -> bool:
+        """The ceiling is the server's own COPY into an empty table: a reference for plain
+        inserts only, not for upserts or returned ids."""
+        return self.ceiling and self.semantics.plain
+
+    @property
     def total_runs(self) -> int:
         """Every run of the benchmark, the ceiling's included: the progress bar's length."""
-        ceiling = self.warmup + self.repeat if self.ceiling else 0
+        ceiling = self.warmup + self.repeat if self.measures_ceiling else 0
         return self.runs_per_strategy * len(self.strategies) + ceiling
 
     def check(self, where: str = "") -> None:
@@ -121,6 +131,12 @@ class BenchPlan:
             raise InputError(f"{where}semantics.conflicts must be a number, not {conflicts!r}")
         if not 0 <= conflicts <= 1:
             raise InputError(f"{where}semantics.conflicts must be from 0 to 1, not {conflicts:g}")
+        if self.data != "standard" and not self.semantics.plain:
+            raise InputError(
+                f"--data {self.data} measures plain inserts only (its rows test what loaders"
+                f" break on): benchmark {self.semantics.describe()} on the standard data or"
+                " --table"
+            )
 
 
 # What `Timings.stats` exports beside the runs (each a property of Timings).
@@ -198,6 +214,13 @@ class StrategyResult(Timings):
     peak_includes_batch: bool = False  # input too large to prebuild: one batch is counted
     error: str | None = None  # the strategy could not insert the rows at all
     unavailable: str | None = None  # not run: its optional library is missing (and the fix)
+    na: str | None = None  # why it has no form for the plan's semantics: not run, not failed
+
+    @property
+    def not_run(self) -> bool:
+        """Shown as n/a, neither verified nor failed: its library is missing here, or it has
+        no form for the plan's semantics."""
+        return self.unavailable is not None or self.na is not None
 
     @property
     def verified(self) -> bool:

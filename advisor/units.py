@@ -35,6 +35,17 @@ def counted(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
+def parse_share(text: str, what: str = "conflicts") -> float:
+    """Parse a share from 0 to 1: `0`, `0.25`, `1`."""
+    try:
+        share = float(text)
+    except ValueError:
+        share = math.nan
+    if not 0 <= share <= 1:  # NaN fails this too
+        raise InputError(f"{what} must be a share from 0 to 1 such as 0.5, not {text!r}")
+    return share
+
+
 def format_count(n: float) -> str:
     """Compact human count: 950, 12.3k, 1.6M."""
     for size, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):

@@ -11,7 +11,7 @@ import pytest
 
 from advisor.bench.server import DSN_ENV_VARS
 from advisor.profiles.profile import load_file
-from advisor.strategy_info import ALL_IDS
+from advisor.strategy_info import ALL_IDS, SYNC_IDS
 from advisor.workload import QUESTIONS
 from tests.cli_util import assert_usage_error, run_cli
 
@@ -209,3 +209,73 @@ def test_table_errors_are_one_line_and_exit_2(
     assert_usage_error(result, "recommend", message)
     assert result.out == ""
     assert "s3cret" not in result.err
+
+
+MEASURED = ["recommend", "--shape", "tuples", "--rows", "2000", "--correctness", "low"]
+MEASURED += ["--frequency", "once", "--measure"]
+
+
+def test_measure_recomputes_the_advice_from_a_real_run_with_a_verdict(
+    dsn: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = run_cli(capsys, *MEASURED, "--dsn", dsn, "--json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    verdict, measurement = data["verdict"], data["measurement"]
+    assert verdict["advised"] == "driver_executemany"  # 2,000 tuples: clarity over COPY
+    assert verdict["measured"] == data["strategy"]
+    assert verdict["measured_rows"] == 2000
+    assert verdict["text"].startswith(
+        "The measurement " + ("confirms" if verdict["confirmed"] else "changes")
+    )
+    assert data["estimate_source"].startswith("measured now at 2,000 rows on ")
+    measured = {r["strategy"]: r for r in measurement["results"]}
+    assert data["strategy"] in measured and all(r["verified"] for r in measured.values())
+    assert measurement["plan"]["recommended"] == "driver_executemany"
+    assert set(measured) <= set(SYNC_IDS), "synchronous code: no async or psycopg2 path"
+
+
+def test_measure_prints_the_results_then_the_card_with_the_verdict_first(
+    dsn: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = run_cli(capsys, *MEASURED, "--measure-rows", "1000", "--dsn", dsn)
+    assert result.code == 0, result.err
+    table, card = result.out.split("Verdict: ", 1)
+    assert "driver_executemany ←" in table, "the advice's pick is marked in the results"
+    assert card.startswith(("confirmed", "changed"))
+    assert "extrapolated to 2,000" in card and "Recommended" in card
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--measure-rows", "100"], "--measure-rows is used only with --measure"),
+        (["--dsn", "postgresql://x@/db"], "--dsn is used only with --table or --measure"),
+    ],
+)
+def test_measure_options_need_measure(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = run_cli(capsys, *MEASURED[:-1], *args)
+    assert_usage_error(result, "recommend", message)
+
+
+@pytest.mark.slow
+def test_calibrate_then_recommend_estimates_from_it(
+    dsn: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ADVISOR_DATA_DIR", str(tmp_path))
+    result = run_cli(capsys, "calibrate", "--dsn", dsn)
+    assert result.code == 0, result.err
+    assert re.search(
+        r"calibrated \d+ strategies in [\d.]+ s \(1,000, 10,000 rows each\)", result.out
+    )
+    saved = list((tmp_path / "calibration").glob("*.json"))
+    assert len(saved) == 1
+    monkeypatch.setenv("ADVISOR_DSN", dsn)  # the server recommend estimates for
+    calibrated = json.loads(run_cli(capsys, *MEASURED[:-1], "--json").out)
+    assert calibrated["estimate_source"].startswith("calibrated on this machine, ")
+    monkeypatch.delenv("ADVISOR_DSN")
+    plain = json.loads(run_cli(capsys, *MEASURED[:-1], "--json").out)
+    # the embedded server's calibration would be another file: none, so reference figures
+    assert plain["estimate_source"].startswith("reference figures")

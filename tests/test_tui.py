@@ -24,6 +24,7 @@ from advisor.bench.runner import run_benchmark
 from advisor.bench.server import Target
 from advisor.profiles.profile import Profile, load_file, save_profile
 from advisor.results import BenchPlan
+from advisor.strategy_info import SYNC_IDS
 from advisor.tui.app import AdvisorApp, make_app
 from advisor.tui.dialogs import ErrorDialog, HelpScreen, SaveDialog
 from advisor.tui.screens.benchmark import BenchmarkScreen
@@ -36,8 +37,7 @@ from advisor.tui.widgets.checks import CheckList
 from tests.chart_text import comparison_bars
 from tests.dbutil import sandbox_exists
 from tests.plans import STRATEGY_IDS
-from tests.tui_util import screen_text
-from tests.waiting import PATIENCE_S
+from tests.tui_util import footer_text, screen_textfrom tests.waiting import PATIENCE_S
 
 CHOICES = {
     "shape": ["objects", "dicts", "tuples", "csv", "dataframe"],
@@ -217,6 +217,29 @@ async def test_a_benchmark_runs_in_a_worker_and_shows_verified_results(
     assert "postgres:" not in path.read_text(), "no connection string in a profile"
 
 
+async def test_after_a_run_the_advice_is_recomputed_from_it_with_a_verdict(dsn: str) -> None:
+    app = make_app(dsn=dsn)
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await _to_benchmark(pilot, rows="2000")
+        assert "v Measured advice" not in footer_text(app), "nothing measured yet"
+        await pilot.press("r")
+        await app.workers.wait_for_complete()  # the run, then the verdict's worker
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.measured is not None
+        after, found = screen.measured
+        assert found.advised == "driver_copy" and found.measured == after.strategy
+        assert after.estimate_source.startswith("measured now at 2,000 rows")
+        assert "v Measured advice" in footer_text(app)
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, RecommendationScreen)
+        card = screen_text(app)
+        assert ("Verdict: confirmed" in card) is found.confirmed
+        assert ("Verdict: changed" in card) is not found.confirmed
+        assert "measured now at 2,000 rows" in card
+
+
 async def test_cancel_stops_the_run_and_leaves_nothing(target: Target, dsn: str) -> None:
     app = make_app(dsn=dsn)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -381,3 +404,25 @@ async def test_ctrl_o_lists_the_shipped_profiles_and_opens_one() -> None:
         await pilot.pause()
         assert isinstance(app.screen, ProfileScreen)
         assert app.screen.profile.report is not None
+
+
+async def test_the_card_estimates_from_a_calibration_when_there_is_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from advisor.advice.estimates import Measurement
+    from advisor.profiles import calibration
+
+    monkeypatch.setenv(calibration.DATA_DIR_ENV, str(tmp_path))
+    points = tuple(
+        Measurement(sid, rows, rows / 1e5) for sid in SYNC_IDS for rows in (1_000, 10_000)
+    )
+    taken = calibration.Calibration("2026-11-30T09:00:00+00:00", "here", "embedded PG", points)
+    calibration.save(taken, "embedded")
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _answer(pilot, "dicts", "2M", "medium", "daily")
+        assert isinstance(app.screen, RecommendationScreen)
+        assert app.screen.recommendation.estimate_source.startswith(
+            "calibrated on this machine, 2026-11-30, on embedded PG"
+        )
+        assert "k Calibrate" in footer_text(app)

@@ -110,11 +110,17 @@ def snippet_table(target: Target, name: str) -> SnippetTable:
     with target.connect(autocommit=True) as conn:
         conn.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
         spec = read_table(conn, name)
-        identifiers = [spec.schema, spec.name, *(c.name for c in spec.columns)]
-        quoted = conn.execute(  # the server's own rules: case, characters, its keywords
-            "SELECT n, quote_ident(n) FROM unnest(%s::text[]) AS n", (identifiers,)
-        ).fetchall()
-    return user_table(spec, {str(n): str(q) for n, q in quoted})
+        return user_table(spec, quoted_identifiers(conn, spec))
+
+
+def quoted_identifiers(conn: psycopg.Connection[Any], spec: TableSpec) -> dict[str, str]:
+    """The schema, table and column names as SQL must write them, by the server's own rules
+    (case, characters, its keywords): PostgreSQL's quote_ident()."""
+    identifiers = [spec.schema, spec.name, *(c.name for c in spec.columns)]
+    quoted = conn.execute(
+        "SELECT n, quote_ident(n) FROM unnest(%s::text[]) AS n", (identifiers,)
+    ).fetchall()
+    return {str(n): str(q) for n, q in quoted}
 
 
 def describe_table(target: Target, name: str) -> TableSpec:

@@ -11,8 +11,9 @@ import time
 from datetime import UTC, datetime
 
 from advisor.bench import ceiling as ceiling_mod
+from advisor.bench import semantics
 from advisor.bench.data.adversarial import AdversarialData
-from advisor.bench.data.datagen import Dataset, StandardData
+from advisor.bench.data.datagen import Dataset, KeyedStandardData, StandardData
 from advisor.bench.data.typegen import TableData
 from advisor.bench.environment import collect
 from advisor.bench.events import BenchStarted, CeilingFinished, EventHandler, StrategyFinished
@@ -30,6 +31,8 @@ def resolve_dataset(plan: BenchPlan, sandbox: Sandbox) -> Dataset:
         return TableData(read_table(sandbox.admin, plan.table), plan.seed)
     if plan.data == "adversarial":
         return AdversarialData()
+    if not plan.semantics.plain:
+        return KeyedStandardData(plan.seed)
     return StandardData(plan.seed)
 
 
@@ -69,16 +72,17 @@ def run_benchmark(
         environment = collect(target, work if work is not target else None, plan.strategies)
         report = BenchReport(plan=plan, environment=environment, started=started)
         dataset = resolve_dataset(plan, sandbox)
-        table = BenchTable(sandbox, dataset.spec)
+        semantics.check(plan.semantics, dataset.spec)
+        table = BenchTable(sandbox, dataset.spec, plan.semantics)
         table.create()
-        report.notes = [*table.notes, *strategy_notes(plan)]
+        report.notes = [*table.notes, *strategy_notes(plan), *semantics.notes(plan, table)]
         feed = Feed(dataset, plan.rows, plan.batch_rows)
         session = Session(work, plan, emit, cancel, table, feed)
         if dataset.spec.source is not None:
             session.probe_constraints()
         emit(BenchStarted(plan, environment, session.steps))
         feed.expected(table)
-        if plan.ceiling:
+        if plan.measures_ceiling:
             report.ceiling = ceiling_mod.measure(session)
             emit(CeilingFinished(report.ceiling))
         for strategy_id in plan.strategies:

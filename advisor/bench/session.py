@@ -2,8 +2,9 @@
 
 Fairness rules (the seed article's): each strategy gets rows in its native shape, built while
 the clock is paused; only the insert and its commit are timed; every run starts from an empty
-table. Honesty rules: every run is verified against the input's checksum; peak memory is
-measured in its own pass so tracing never slows a timed run.
+table (or, for upserts, from the same prefilled one: see `advisor.bench.semantics`). Honesty
+rules: every run is verified against the input's checksum, and the ids that came back against
+those stored; peak memory is measured in its own pass so tracing never slows a timed run.
 """
 
 from __future__ import annotations
@@ -13,13 +14,16 @@ import threading
 import time
 import tracemalloc
 from collections.abc import Iterator
+from itertools import chain
 from typing import Any
 
 from advisor.bench.data.datagen import Dataset, Row
 from advisor.bench.events import EventHandler, Progress, RunFinished
 from advisor.bench.failures import NativeInputError, build_errors, finding_errors
+from advisor.bench.semantics import Existing, returned_problem
 from advisor.bench.server import Target
-from advisor.bench.strategies import Strategy, create
+from advisor.bench.strategies import Strategy, create, unsupported
+from advisor.bench.strategies.base import Returned
 from advisor.bench.table import BenchTable
 from advisor.bench.verify import Checksum, ChecksumBuilder, first_difference
 from advisor.errors import BenchFailure, Cancelled, InputError, first_line
@@ -98,13 +102,27 @@ class Session:
     ) -> None:
         self.target, self.plan, self.emit, self.cancel = target, plan, emit, cancel
         self.table, self.feed = table, feed
-        # Strategies whose optional libraries are not installed: reported n/a, never run.
+        semantics = plan.semantics
+        self.existing = None
+        if semantics.upsert:
+            key = tuple(table.names.index(k) for k in table.writes.key)
+            self.existing = Existing(
+                feed.dataset,
+                plan.rows,
+                plan.batch_rows,
+                semantics.conflicts,
+                key,
+                cache=plan.rows <= CACHE_ROWS,
+            )
+        # Not run, with the reason: an optional library missing here, or no form for the
+        # plan's semantics (plain inserts are every strategy's form).
         self.unavailable = {
             sid: f"needs {missing}: {STRATEGIES[sid].install_hint}"
             for sid in plan.strategies
             if (missing := STRATEGIES[sid].missing_module()) is not None
         }
-        self.steps = plan.total_runs - plan.runs_per_strategy * len(self.unavailable)
+        na = [] if semantics.plain else [s for s in plan.strategies if unsupported(s, semantics)]
+        self.steps = plan.total_runs - plan.runs_per_strategy * len(set(self.unavailable) | set(na))
         self.step = 0
 
     def check_cancel(self) -> None:
@@ -120,11 +138,15 @@ class Session:
         runs: int,
         *,
         trace: bool = False,
-    ) -> tuple[float, float | None]:
-        """One run from an empty table: seconds spent inside `insert`, and with `trace` the
-        peak Python heap (MiB) it allocated, measured with tracemalloc."""
+    ) -> tuple[float, float | None, Returned | None]:
+        """One run from an empty (or, for upserts, prefilled) table: seconds spent inside
+        `insert`, with `trace` the peak Python heap (MiB) it allocated, measured with
+        tracemalloc, and the ids it returned."""
         self.check_cancel()
-        self.table.reset()
+        if self.existing is not None:
+            self.existing.fill(self.table, self.feed.batches())
+        else:
+            self.table.reset()
         # Input that fits in memory is built before the clock (and tracing) starts, so the
         # insert is charged neither for building it nor for GC passes over it, and a traced
         # run measures what the insert itself allocates, whatever the input shape.
@@ -155,13 +177,13 @@ class Session:
             base = tracemalloc.get_traced_memory()[0]
         try:
             watch.resume()
-            strategy.insert(batches())
+            returned = strategy.insert(batches())
             watch.pause()
             peak = (tracemalloc.get_traced_memory()[1] - base) / 2**20 if trace else None
         finally:
             if trace:
                 tracemalloc.stop()
-        return watch.elapsed, peak
+        return watch.elapsed, peak, returned
 
     def prebuild(self, strategy: Strategy) -> list[list[Any]]:
         gc.disable()  # building 100k instrumented ORM objects takes half as long without GC passes
@@ -181,14 +203,28 @@ class Session:
                 f"cannot build the {strategy.info.native_input} from these rows: {what}"
             ) from exc
 
-    def verify(self) -> tuple[bool, str | None]:
-        """Compare what is stored with the input and with the plan's row count (an input
-        cut short must not verify); the detail names the first difference."""
+    def expected_rows(self) -> Iterator[Row]:
+        """What the table must hold after a run: the input, and the rows it does not touch."""
+        untouched = self.existing.untouched_batches() if self.existing else ()
+        return chain(self.feed.all_rows(), chain.from_iterable(untouched))
+
+    def verify(
+        self, returned: Returned | None = None, ordered: bool = False
+    ) -> tuple[bool, str | None]:
+        """Compare what is stored with what must be, and with the plan's row count (and,
+        when asked for, the ids that came back with those stored); the detail names the
+        first difference."""
         expected = self.feed.expected(self.table)
+        if self.existing is not None:
+            expected += self.existing.checksum(self.table.verifier.expected_key)
         stored = self.table.stored_checksum()
-        planned = self.plan.rows
+        # The plan's row count too: an input cut short has a matching checksum of its own.
+        planned = self.plan.rows + (self.existing.untouched if self.existing else 0)
         if stored == expected and stored.count == planned:
-            return True, None
+            if not self.plan.semantics.returning:
+                return True, None
+            problem = self.returned_problem(returned, ordered)
+            return problem is None, problem
         detail = f"stored {stored.count} rows, expected {expected.count}"
         if stored.count == expected.count != planned:
             detail = f"stored {stored.count} rows, the plan asks for {planned}"
@@ -197,10 +233,21 @@ class Session:
         if max(stored.count, expected.count) <= DIFF_ROWS:
             stored_rows = (row for batch in self.table.stored_batches() for row in batch)
             found = first_difference(
-                self.feed.all_rows(), stored_rows, self.table.names, self.table.verifier
+                self.expected_rows(), stored_rows, self.table.names, self.table.verifier
             )
             detail = f"{detail}: {found}" if found else detail
         return False, detail
+
+    def returned_problem(self, returned: Returned | None, ordered: bool) -> str | None:
+        stored_key = self.table.verifier.stored_key
+        stored = (
+            (content if stored_key is None else stored_key(content), generated)
+            for batch in self.table.stored_generated()
+            for content, generated in batch
+        )
+        return returned_problem(
+            returned, ordered, self.feed.all_rows(), stored, self.table.verifier.expected_key
+        )
 
     def finish_run(
         self, label: str, phase: str, run: int, runs: int, seconds: float, ok: bool
@@ -234,6 +281,9 @@ class Session:
         if strategy_id in self.unavailable:
             result.unavailable = self.unavailable[strategy_id]
             return result
+        result.na = unsupported(strategy_id, plan.semantics)
+        if result.na is not None:
+            return result  # shown with its reason; never run in a form it does not have
         result.peak_includes_batch = plan.memory and not self.feed.cached
         strategy = create(strategy_id, self.target, self.table)
         # The memory pass is untimed, so it serves as the first warmup run when there is one.
@@ -247,10 +297,10 @@ class Session:
         try:
             strategy.open()
             for phase, run, runs in schedule:
-                seconds, peak = self.timed_insert(
+                seconds, peak, returned = self.timed_insert(
                     strategy, strategy_id, phase, run, runs, trace=phase == "memory"
                 )
-                ok, problem = self.verify()
+                ok, problem = self.verify(returned, strategy.ids_in_order)
                 result.problem = result.problem or problem
                 if phase == "run":
                     result.runs_s.append(seconds)

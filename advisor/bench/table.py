@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Iterator
+from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from advisor.bench.introspect import quoted_identifiers
 from advisor.bench.server import Sandbox, quote_ident
 from advisor.bench.verify import (
     Checksum,
@@ -15,6 +17,9 @@ from advisor.bench.verify import (
     verifier_for,
 )
 from advisor.errors import InputError
+from advisor.results import Semantics
+from advisor.snippets.sql import Writes
+from advisor.snippets.table import SnippetTable, user_table
 from advisor.tables import TableSpec
 
 if TYPE_CHECKING:
@@ -26,11 +31,14 @@ FETCH_ROWS = 50_000
 
 
 class BenchTable:
-    """A table created from `spec` inside the sandbox schema."""
+    """A table created from `spec` inside the sandbox schema, written with `semantics`."""
 
-    def __init__(self, sandbox: Sandbox, spec: TableSpec) -> None:
+    def __init__(
+        self, sandbox: Sandbox, spec: TableSpec, semantics: Semantics | None = None
+    ) -> None:
         self.sandbox = sandbox
         self.spec = spec
+        self.semantics = semantics or Semantics()
         self.schema = sandbox.schema
         self.name = spec.name
         self.qualified = sandbox.qualified(spec.name)
@@ -70,6 +78,19 @@ class BenchTable:
         )
 
     @cached_property
+    def snippet_table(self) -> SnippetTable:
+        """This table as a snippet describes a user's table: its quoted names, the columns
+        written, what the database generates, and the key ON CONFLICT names."""
+        sandboxed = replace(self.spec, schema=self.schema)
+        return user_table(sandboxed, quoted_identifiers(self.sandbox.admin, sandboxed))
+
+    @cached_property
+    def writes(self) -> Writes:
+        """What the strategies write and get back: the SQL they run is built from it, by the
+        same functions as their snippets'."""
+        return Writes(self.snippet_table, self.semantics.upsert, self.semantics.returning)
+
+    @cached_property
     def type_oids(self) -> list[int]:
         """Type OIDs of the inserted columns, in insert order (for binary COPY)."""
         rows = self.sandbox.admin.execute(
@@ -103,6 +124,18 @@ class BenchTable:
             cur.execute(f"SELECT {self.verifier.select_list} FROM {self.qualified}")
             while batch := cur.fetchmany(FETCH_ROWS):
                 yield batch
+
+    def stored_generated(self) -> Iterator[list[tuple[Row, Row]]]:
+        """(the inserted columns as `stored_batches` has them, the generated columns) per
+        stored row: which ids the database gave to which content."""
+        conn = self.sandbox.admin
+        width = len(self.names)
+        generated = ", ".join(self.writes.table.sql[n] for n in self.writes.returned)
+        sql = f"SELECT {self.verifier.select_list}, {generated} FROM {self.qualified}"
+        with conn.transaction(), conn.cursor(name="advisor_ids", binary=True) as cur:
+            cur.execute(sql)
+            while batch := cur.fetchmany(FETCH_ROWS):
+                yield [(row[:width], row[width:]) for row in batch]
 
     def stored_checksum(self) -> Checksum:
         builder = ChecksumBuilder(self.verifier.stored_key)
@@ -171,19 +204,40 @@ class BenchTable:
     @cached_property
     def model(self) -> type[Any]:
         """A declarative ORM class mapped onto the table (its own registry per table)."""
-        from sqlalchemy.orm import DeclarativeBase
-
         if not self.sa_table.primary_key.columns:
             # SQLAlchemy's mapper refuses such a table; say so in words a user can act on.
             raise ValueError(
                 f"the ORM maps only tables with a primary key, and {self.spec.source or self.name}"
                 " has none (Core and the driver strategies do not need one)"
             )
+        return _mapped(self.sa_table, {})
 
-        class Base(DeclarativeBase):
-            pass
+    @cached_property
+    def merge_model(self) -> type[Any]:
+        """The class `Session.merge()` upserts with: identified by the upsert key, as the
+        snippet maps it (merge finds rows by the mapper's primary key)."""
+        return _mapped(self.sa_table, self._merge_args)
 
-        return type("BenchRow", (Base,), {"__table__": self.sa_table})
+    @cached_property
+    def eager_merge_model(self) -> type[Any]:
+        """`merge_model` with `eager_defaults`, as the asyncio snippet maps it when it returns
+        ids: what an UPDATE computes comes back with it (RETURNING), since an AsyncSession
+        cannot load an expired attribute afterwards."""
+        return _mapped(self.sa_table, {**self._merge_args, "eager_defaults": True})
+
+    @property
+    def _merge_args(self) -> dict[str, Any]:
+        return {"primary_key": [self.sa_table.c[n] for n in self.writes.key]}
+
+
+def _mapped(table: sa.Table, mapper_args: dict[str, Any]) -> type[Any]:
+    """A class mapped onto `table` in a registry of its own."""
+    from sqlalchemy.orm import DeclarativeBase
+
+    class Base(DeclarativeBase):
+        pass
+
+    return type("BenchRow", (Base,), {"__table__": table, "__mapper_args__": mapper_args})
 
 
 _JSON_TYPES = ("json", "jsonb")

@@ -62,6 +62,10 @@ class Checksum:
     def __str__(self) -> str:
         return f"{self.count} rows, {self.digest:016x}"
 
+    def __add__(self, other: Checksum) -> Checksum:
+        """Both sets of rows together: the digest is a sum of row hashes."""
+        return Checksum(self.count + other.count, (self.digest + other.digest) & _MASK)
+
 
 def canonical(value: Any) -> Hashable:
     """A hashable stand-in that is equal for two values exactly when they round-trip equal."""

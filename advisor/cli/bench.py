@@ -23,6 +23,7 @@ from advisor.cli.interrupts import STOP
 from advisor.cli.options import (
     COUNT,
     MILLISECONDS,
+    SHARE,
     STRATEGY_LIST,
     TABLE_NAME,
     VOLUME_RANGE,
@@ -34,7 +35,7 @@ from advisor.cli.options import (
     write_output,
 )
 from advisor.limits import MAX_BENCH_ROWS, MAX_REPEAT, MAX_SWEEP_POINTS, MAX_WARMUP
-from advisor.results import DATA_SETS, BenchPlan, BenchReport, SweepReport
+from advisor.results import DATA_SETS, BenchPlan, BenchReport, Semantics, SweepReport
 from advisor.strategy_info import GROUP_TITLES, GROUPS, STRATEGIES, Group
 from advisor.units import format_count
 
@@ -126,6 +127,23 @@ def strategies() -> None:
     help="Data set: 'adversarial' holds values that break naive loaders.",
 )
 @click.option(
+    "--upsert",
+    is_flag=True,
+    help="Upsert instead of insert: the table already holds some of the input's keys with "
+    "stale values (and rows the input does not touch); ON CONFLICT DO UPDATE, or the "
+    "strategy's own way.",
+)
+@click.option(
+    "--conflicts",
+    type=SHARE,
+    help="With --upsert: the share of the input's keys already in the table.  [default: 0.5]",
+)
+@click.option(
+    "--returning",
+    is_flag=True,
+    help="The ids the database generates come back to Python, and are checked.",
+)
+@click.option(
     "--json",
     "json_out",
     metavar="FILE|-",
@@ -162,6 +180,9 @@ def bench(
     dsn: str | None,
     table: str | None,
     data: str,
+    upsert: bool,
+    conflicts: float | None,
+    returning: bool,
     json_out: str | None,
     markdown_out: str | None,
     no_chart: bool,
@@ -183,6 +204,11 @@ def bench(
     The round trip to the server (median of 20 `SELECT 1`) is measured and shown with
     the results; --rtt-ms adds a simulated distance to it.
 
+    --upsert and --returning measure each strategy's own form of them (a strategy without
+    one is shown as n/a, with the reason). On the standard data the table then numbers its
+    rows itself and email is the key; with --table the key is its primary key, else a
+    unique constraint or index.
+
     \b
     Examples:
       advisor bench
@@ -193,11 +219,14 @@ def bench(
       advisor bench --rows 1M --save profiles/one-off-load.toml
       advisor bench --sweep 100..100k --strategies orm_add_all,driver_copy --json sweep.json
       advisor bench --rows 10k --rtt-ms 10
+      advisor bench --upsert --conflicts 0.2 --returning --rows 10k
     """
     from advisor.bench.runner import run_benchmark
     from advisor.bench.server import Target
 
     volumes = _sweep_volumes(ctx, sweep, points, save)
+    if conflicts is not None and not upsert:
+        raise click.UsageError("--conflicts needs --upsert")
     _check_outputs(json_out, markdown_out, save, force)
     plan = BenchPlan(
         rows=rows,
@@ -210,6 +239,11 @@ def bench(
         ceiling=not no_ceiling,
         seed=seed,
         simulated_rtt_ms=rtt_ms,
+        semantics=Semantics(
+            upsert=upsert,
+            conflicts=Semantics().conflicts if conflicts is None else conflicts,
+            returning=returning,
+        ),
     )
     plan.check()
     stdout_taken = "-" in (json_out, markdown_out)
@@ -309,6 +343,7 @@ def print_report(report: BenchReport, stream: Any, *, chart: bool) -> None:
 
     from advisor.report.bench import (
         HEADERS,
+        NA,
         ceiling_line,
         findings,
         network_line,
@@ -331,7 +366,7 @@ def print_report(report: BenchReport, stream: Any, *, chart: bool) -> None:
         )
         table.add_column(header, justify="left" if i < 2 else "right", no_wrap=True)
     for cells in table_rows(report):
-        style = {"yes": None, "n/a": "dim"}.get(cells[7], "red")
+        style = {"yes": None, NA: "dim"}.get(cells[7], "red")
         table.add_row(*(cells[i] for i in keep), style=style)
     console.print(table)
     for line in filter(None, (ceiling_line(report), *findings(report))):

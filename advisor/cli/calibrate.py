@@ -23,24 +23,13 @@ def calibrate(dsn: str | None) -> None:
     Takes about 10-15 s.
     """
     from advisor.bench.server import Target
-    from advisor.bench.sweep import run_sweep
     from advisor.cli.bench import BenchProgress
     from advisor.profiles import calibration
-    from advisor.results import BenchPlan
-    from advisor.strategy_info import ALL_IDS, STRATEGIES
+    from advisor.strategy_info import ALL_IDS
 
-    available = [sid for sid in ALL_IDS if STRATEGIES[sid].missing_module() is None]
-    plan = BenchPlan(repeat=1, warmup=1, strategies=available, memory=False, ceiling=False)
     t0 = time.monotonic()
-    with Target.resolve(dsn) as target:
-        description = target.info().describe()
-        click.echo(f"server: {description}", err=True)
-        with BenchProgress() as progress:
-            sweep = run_sweep(
-                target, plan, list(calibration.CALIBRATION_ROWS), progress.handle, STOP
-            )
-        result = calibration.from_sweep(sweep, description)
-        path = calibration.save(result, target.location)
+    with Target.resolve(dsn) as target, BenchProgress() as progress:
+        result, path = calibration.calibrate(target, progress.handle, STOP)
     measured = sorted({m.strategy for m in result.measurements})
     missing = [sid for sid in ALL_IDS if sid not in measured]
     click.echo(

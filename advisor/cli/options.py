@@ -13,7 +13,7 @@ from advisor.errors import AdvisorError, InputError
 from advisor.limits import MAX_BENCH_ROWS
 from advisor.strategy_info import parse_strategy_ids
 from advisor.tables import check_table_name
-from advisor.units import parse_count
+from advisor.units import parse_count, parse_share
 
 
 class CountType(click.ParamType):  # type: ignore[type-arg]
@@ -70,6 +70,20 @@ class MillisecondsType(click.ParamType):  # type: ignore[type-arg]
             self.fail(
                 f"expected a number of milliseconds such as 10 or 0.5, not {value!r}", param, ctx
             )
+        except InputError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class ShareType(click.ParamType):  # type: ignore[type-arg]
+    """A share from 0 to 1: 0, 0.25, 1."""
+
+    name = "SHARE"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        try:
+            return parse_share(str(value), what=param.name if param and param.name else "share")
         except InputError as exc:
             self.fail(str(exc), param, ctx)
 
@@ -152,6 +166,7 @@ VOLUME_RANGE = VolumeRangeType()
 MILLISECONDS = MillisecondsType()
 STRATEGY_LIST = StrategiesType()
 TABLE_NAME = TableNameType()
+SHARE = ShareType()
 
 dsn_option = click.option(
     "--dsn",

@@ -67,7 +67,7 @@ def rerun(profile_path: str, dsn: str | None, no_chart: bool, update: bool, chec
     if update:
         saved.record(new)
         write_all((f"--update {profile_path!r}", lambda: _update(saved, profile_path)))
-    if check and any(c.slower or not c.verified for c in comparisons):
+    if check and any(c.slower or c.failed or c.unavailable for c in comparisons):
         raise click.exceptions.Exit(1)
 
 
@@ -100,7 +100,7 @@ def print_comparison(comparisons: Sequence[Comparison], *, chart: bool) -> None:
     for i, header in enumerate(COMPARISON_HEADERS):
         table.add_column(header, justify="left" if i in (0, 4) else "right", no_wrap=True)
     for c in comparisons:
-        table.add_row(*comparison_cells(c), style="red" if c.slower or not c.verified else None)
+        table.add_row(*comparison_cells(c), style="red" if c.slower or c.failed else None)
     console.print()
     console.print(table)
     if chart:

@@ -196,8 +196,8 @@ def recommend(
             from advisor.cli.bench import print_report
 
             print_report(report, sys.stdout, chart=False)
-            click.echo(f"\nVerdict: {found.text}\n")
-        print_card(rec, sys.stdout)
+            click.echo()
+        print_card(rec, sys.stdout, found)
     if save:
         from pathlib import Path
 

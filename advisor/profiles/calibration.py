@@ -17,9 +17,18 @@ import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from advisor.advice.estimates import Measurement, measurements_from_report
-from advisor.results import SweepReport
+from advisor.results import BenchPlan, SweepReport
+from advisor.strategy_info import ALL_IDS, STRATEGIES
+
+if TYPE_CHECKING:
+    import threading
+    from collections.abc import Callable
+
+    from advisor.bench.events import SweepEvent
+    from advisor.bench.server import Target
 
 CALIBRATION_ROWS = (1_000, 10_000)
 DATA_DIR_ENV = "ADVISOR_DATA_DIR"  # overrides the platform's user data directory
@@ -55,6 +64,22 @@ def path_for(location: str) -> Path:
     """One file per target location and machine."""
     key = hashlib.sha256(f"{_machine()}|{location}".encode()).hexdigest()[:16]
     return data_dir() / "calibration" / f"{key}.json"
+
+
+def calibrate(
+    target: Target,
+    on_event: Callable[[SweepEvent], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> tuple[Calibration, Path]:
+    """Probe every available strategy on `target` and save the figures; the file's path."""
+    from advisor.bench.sweep import run_sweep
+
+    available = [sid for sid in ALL_IDS if STRATEGIES[sid].missing_module() is None]
+    plan = BenchPlan(repeat=1, warmup=1, strategies=available, memory=False, ceiling=False)
+    description = target.info().describe()
+    sweep = run_sweep(target, plan, list(CALIBRATION_ROWS), on_event, cancel)
+    result = from_sweep(sweep, description)
+    return result, save(result, target.location)
 
 
 def from_sweep(sweep: SweepReport, target: str) -> Calibration:

@@ -25,10 +25,14 @@ RECOMMENDED = "←"  # marks the advice's pick in a bench that came from a workl
 
 
 def ranked(report: BenchReport) -> list[StrategyResult]:
-    """Fastest first; then the strategies that failed to insert, then those not run."""
+    """Fastest first; then the strategies that failed to insert, then those not run (n/a)."""
     return sorted(
         report.results,
-        key=lambda r: (r.unavailable is not None, r.error is not None, -r.rows_per_s),
+        key=lambda r: (
+            r.unavailable is not None or r.na is not None,
+            r.error is not None,
+            -r.rows_per_s,
+        ),
     )
 
 
@@ -42,9 +46,12 @@ def seconds_span(low_s: float, high_s: float) -> str:
     return f"{lo_num}–{hi}" if lo_unit == hi_unit else f"{lo}–{hi}"
 
 
+NA = "n/a"  # the strategy has no form for the plan's semantics: not run, not a failure
+
+
 def verified_cell(r: StrategyResult) -> str:
-    if r.unavailable:
-        return "n/a"
+    if r.unavailable or r.na is not None:
+        return NA
     if r.error:
         return "FAILED"
     return "yes" if r.verified else "NO"
@@ -80,8 +87,12 @@ def summary_line(report: BenchReport) -> str:
     plan = report.plan
     warm = f" (+{plan.warmup} warmup)" if plan.warmup else ""
     data = plan.table or f"{plan.data} data"
+    semantics = "" if plan.semantics.plain else f", {plan.semantics.describe()}"
     where = report.environment.target_description
-    return f"{counted(plan.rows, 'row')} × {counted(plan.repeat, 'run')}{warm}, {data}, on {where}"
+    return (
+        f"{counted(plan.rows, 'row')} Ã {counted(plan.repeat, 'run')}{warm}, {data}{semantics},"
+        f" on {where}"
+    )
 
 
 def _ms_span(values: list[float]) -> str:
@@ -149,7 +160,9 @@ def findings(report: BenchReport) -> list[str]:
     noise warnings."""
     lines = []
     for r in ranked(report):
-        if r.error:
+        if r.na is not None:
+            lines.append(f"{r.strategy} {NA} for {report.plan.semantics.describe()}: {r.na}")
+        elif r.error:
             lines.append(f"{r.strategy} failed: {r.error}")
         elif r.problem:
             lines.append(f"{r.strategy} NOT VERIFIED: {r.problem}")

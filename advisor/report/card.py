@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from advisor.advice.recommendation import Recommendation
+from advisor.advice.verdict import Verdict
 from advisor.tables import STANDARD
 from advisor.units import format_seconds
 from advisor.workload import Workload
@@ -17,11 +18,11 @@ PIPE_WIDTH = 80  # a file or a pipe gets 80 columns: long text wraps, it is neve
 MAX_WIDTH = 100  # wider terminals still get a card that can be read in one sweep
 
 
-def print_card(rec: Recommendation, stream: IO[str]) -> None:
+def print_card(rec: Recommendation, stream: IO[str], found: Verdict | None = None) -> None:
     console = Console(file=stream, highlight=False)
     console.width = min(console.width, MAX_WIDTH) if console.is_terminal else PIPE_WIDTH
     with console.capture() as capture:
-        for block in card_blocks(rec):
+        for block in card_blocks(rec, found):
             console.print(block)
             console.print()
         console.print(Text("Snippet", style="bold"))
@@ -30,7 +31,9 @@ def print_card(rec: Recommendation, stream: IO[str]) -> None:
     stream.write("\n".join(line.rstrip() for line in capture.get().splitlines()) + "\n")
 
 
-def card_blocks(rec: Recommendation) -> list[RenderableType]:
+def card_blocks(rec: Recommendation, found: Verdict | None = None) -> list[RenderableType]:
+    """The card's blocks; with a verdict (the advice recomputed from a measurement), the
+    verdict comes first."""
     year = rec.per_year
     head = _pairs(
         [
@@ -47,6 +50,9 @@ def card_blocks(rec: Recommendation) -> list[RenderableType]:
     )
     head.columns[0].style = "bold"
     blocks: list[RenderableType] = [head, _section("Why", rec.reasons, "•")]
+    if found is not None:
+        title = "Verdict: confirmed" if found.confirmed else "Verdict: changed"
+        blocks.insert(0, Group(Text(title, style="bold"), Text(f"  {found.text}")))
     trade = rec.trade_offs
     blocks.append(
         Group(

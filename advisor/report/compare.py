@@ -26,6 +26,12 @@ class Comparison:
     saved_runs_s: tuple[float, ...] = ()
     new_runs_s: tuple[float, ...] = ()
     unavailable: bool = False  # not run: its optional library is missing here
+    na: bool = False  # not run: no form for the plan's semantics
+
+    @property
+    def failed(self) -> bool:
+        """Run, and not verified (a strategy that was not run has nothing to fail)."""
+        return not self.verified and not self.na
 
     @property
     def ratio(self) -> float | None:
@@ -63,6 +69,7 @@ def compare(saved: BenchReport | None, new: BenchReport) -> list[Comparison]:
                 tuple(old.runs_s) if old else (),
                 tuple(r.runs_s) if r.verified else (),
                 r.unavailable is not None,
+                r.na is not None,
             )
         )
     return out
@@ -77,6 +84,8 @@ def comparison_cells(c: Comparison) -> tuple[str, ...]:
     ratio = c.ratio
     if c.unavailable:
         flag = "n/a: not installed"  # nothing measured: a --check cannot pass on it
+    elif c.na:
+        flag = "n/a"
     elif not c.verified:
         flag = "NOT VERIFIED"
     elif c.slower and ratio is not None:

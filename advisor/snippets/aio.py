@@ -4,31 +4,38 @@ inside the event loop, it never blocks it."""
 
 from __future__ import annotations
 
-from advisor.snippets.code import JSON_TYPES, Code, attribute, py_str, sql_lines
+from advisor.snippets.code import JSON_TYPES, Code, comment, py_str
 from advisor.snippets.psycopg import copy_csv, copy_rows, insert_sql
+from advisor.snippets.sql import numbered_values_lines
 from advisor.snippets.sqlalchemy import (
+    MERGE_COMMENT,
     core_table,
     objects,
-    returning_statement,
+    returned_attributes,
+    returned_ids,
     upsert_statement,
 )
 from advisor.workload import InputShape
 
+_READ_IDS = [
+    "        await session.flush()  # INSERT ... RETURNING fills in the ids",
+    "        # read them now: after the commit they expire, and reading an",
+    "        # expired attribute would need a query the async session cannot make",
+]
+
 
 def async_orm_add_all(code: Code) -> str:
+    if code.upsert:
+        return _async_orm_merge(code)
     fn = [
         *objects(code, is_async=True),
         "    async with AsyncSession(engine) as session:",
         "        session.add_all(objs)",
     ]
     if code.w.returning:
-        values = [attribute("obj", n) for n in code.returned]
-        value = values[0] if code.one_returned() else f"({', '.join(values)})"
         fn += [
-            "        await session.flush()  # INSERT ... RETURNING fills in the ids",
-            "        # read them now: after the commit they expire, and reading an",
-            "        # expired attribute would need a query the async session cannot make",
-            f"        ids = [{value} for obj in objs]",
+            *_READ_IDS,
+            f"        ids = [{returned_attributes(code)} for obj in objs]",
             "        await session.commit()",
             "    return ids",
         ]
@@ -37,24 +44,43 @@ def async_orm_add_all(code: Code) -> str:
     return code.render(fn)
 
 
+def _async_orm_merge(code: Code) -> str:
+    """The unit of work's upsert, awaited: AsyncSession.merge() per object."""
+    fn = [
+        *objects(code, is_async=True, merge=True),
+        "    async with AsyncSession(engine) as session:",
+        *comment(MERGE_COMMENT, "        "),
+        "        with session.no_autoflush:",
+    ]
+    if code.w.returning:
+        fn += [
+            "            merged = [await session.merge(obj) for obj in objs]",
+            *_READ_IDS,
+            f"        ids = [{returned_attributes(code)} for obj in merged]",
+            "        await session.commit()",
+            "    return ids",
+        ]
+    else:
+        fn += [
+            "            for obj in objs:",
+            "                await session.merge(obj)",
+            "        await session.commit()",
+        ]
+    return code.render(fn)
+
+
 def async_core_execute(code: Code) -> str:
     code.need("sqlalchemy.ext.asyncio", "AsyncEngine")
     get_table = core_table(code, is_async=True)
     var = code.table.variable
+    code.ids_from_rows = code.w.shape is InputShape.DICTS
     code.shape_helpers()
     fn = [code.signature("engine: AsyncEngine", is_async=True), *code.as_dicts()]
     fn += ["    async with engine.begin() as conn:  # commits at the end", *get_table]
     fn += upsert_statement(code, var, "        ")
     if code.w.returning:
-        columns = [attribute(f"{var}.c", n) for n in code.returned]
-        fn.append(returning_statement(code, columns, "        "))
-        if code.one_returned():
-            fn.append("        return list(await conn.scalars(stmt, rows))")
-        else:
-            fn += [
-                "        result = await conn.execute(stmt, rows)",
-                "        return [tuple(row) for row in result]",
-            ]
+        fn += returned_ids(code, f"{var}.c", "conn", "        ", is_async=True)
+        fn.append("    return ids")
     else:
         fn.append("        await conn.execute(stmt, rows)")
     return code.render(fn)
@@ -99,8 +125,7 @@ def _json_codecs(code: Code) -> list[str]:
 
 def asyncpg_executemany(code: Code) -> str:
     code.need("asyncpg")
-    marks = [f"${i}" for i in range(1, len(code.columns) + 1)]
-    insert_sql(code, sql_lines(" VALUES (", marks, ")"))
+    insert_sql(code, numbered_values_lines(code.writes))
     fn = [code.signature("conn: asyncpg.Connection", is_async=True), *code.as_tuples()]
     fn += _json_codecs(code)
     fn += [

@@ -11,6 +11,7 @@ runs in a worker thread (`asyncio.to_thread`): no DataFrame library inserts asyn
 from __future__ import annotations
 
 from advisor.snippets.code import JSON_TYPES, Code, comment, py_str
+from advisor.snippets.sql import copy_lines
 from advisor.snippets.sqlalchemy import core_table
 from advisor.snippets.table import adbc_limits
 from advisor.strategy_info import MULTI_CHUNK
@@ -168,13 +169,10 @@ _COPY_ROWS = '''def copy_rows(
     table: Any, conn: Any, keys: list[str], data_iter: Iterable[Row]
 ) -> int:
     """pandas' insertion-method hook (to_sql(method=...)): the rows by COPY."""
-    name = (table.schema, table.name) if table.schema else (table.name,)
-    copy_sql = sql.SQL("COPY {} ({}) FROM STDIN").format(
-        sql.Identifier(*name), sql.SQL(", ").join(map(sql.Identifier, keys))
-    )
-    # psycopg's connection, under SQLAlchemy's; pandas made the values Python's
+    # psycopg's connection, under SQLAlchemy's; the values are Python's, in the
+    # frame's column order: COLUMNS, the order COPY names them in
     with conn.connection.driver_connection.cursor() as cur:
-JSON        with cur.copy(copy_sql) as copy:
+JSON        with cur.copy(COPY) as copy:
             for row in data_iter:
                 copy.write_row(row)
         return cur.rowcount'''
@@ -183,13 +181,16 @@ JSON        with cur.copy(copy_sql) as copy:
 def pandas_copy(code: Code) -> str:
     code.need("pandas as pd")
     code.need("sqlalchemy", "Engine")
-    code.need("psycopg", "sql")
     code.need("collections.abc", "Iterable")
     code.need("typing", "Any")
     json = "".join(f"{line}\n" for line in code.json_dumper("        "))
+    code.columns_constant()
+    code.sql_constant("COPY", copy_lines(code.writes, ""))
     code.blocks.append("Row = tuple[Any, ...]")
     code.blocks.append(_COPY_ROWS.replace("JSON", json))
     fn = [_signature(code, "engine: Engine"), *_as_frame(code)]
+    if code.w.shape is InputShape.DATAFRAME:
+        fn.append("    df = df[list(COLUMNS)]  # the columns COPY names, in its order")
     fn.append("    with engine.begin() as conn:  # one transaction, committed at the end")
     fn += ["    " + line for line in _to_sql(code, bind="conn", extra=["method=copy_rows"])]
     return code.render(_off_the_loop(code, "engine: Engine", fn))

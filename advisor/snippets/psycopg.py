@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from advisor.snippets.code import JSON_TYPES, Code, sql_lines
+from advisor.snippets.code import JSON_TYPES, Code
+from advisor.snippets.sql import (
+    copy_lines,
+    insert_lines,
+    staged_insert_lines,
+    staging_lines,
+    unnest_lines,
+    values_lines,
+)
 from advisor.strategy_info import UNNEST_BATCH
 from advisor.tables import Column
 from advisor.workload import InputShape
@@ -24,12 +32,7 @@ def array_item(value: Any) -> str:
 
 def insert_sql(code: Code, values: list[str]) -> None:
     """The SQL constant of an INSERT strategy, with ON CONFLICT and RETURNING as asked."""
-    lines = [*sql_lines(f"INSERT INTO {code.table.name} (", code.sql_names, ")"), *values]
-    if code.upsert:
-        lines += code.conflict_sql()
-    if code.w.returning:
-        lines.append(code.returning_sql())
-    code.sql_constant("SQL", lines)
+    code.sql_constant("SQL", insert_lines(code.writes, values))
 
 
 def driver_executemany(code: Code) -> str:
@@ -42,8 +45,7 @@ def driver_executemany(code: Code) -> str:
         fn += code.as_dicts()
     elif shape in (InputShape.OBJECTS, InputShape.DATAFRAME):
         fn += code.as_tuples()
-    marks = [f"%({c})s" if named else "%s" for c in code.names]
-    insert_sql(code, sql_lines(" VALUES (", marks, ")"))
+    insert_sql(code, values_lines(code.writes, named=named))
     if code.w.returning:
         fn.append("    ids = []")
     fn += ["    with conn.cursor() as cur:", *code.json_dumper("        ")]
@@ -105,15 +107,43 @@ def _send_as_text(code: Code, *, is_async: bool = False) -> list[str]:
 _SYNC = ("", "psycopg.Connection", "")
 _ASYNC = ("async ", "psycopg.AsyncConnection", "await ")
 
+STAGING_COMMENT = [
+    "# COPY has no ON CONFLICT and returns no ids: load a staging table,",
+    "# then INSERT ... SELECT from it.",
+]
+
+
+def staging(code: Code, indent: str, wait: str = "") -> list[str]:
+    """The STAGING and SQL constants, and the lines that create the staging table (`wait`:
+    "await " for an asyncio cursor)."""
+    code.sql_constant("STAGING", staging_lines(code.writes))
+    code.sql_constant("SQL", staged_insert_lines(code.writes))
+    return [*(f"{indent}{line}" for line in STAGING_COMMENT), f"{indent}{wait}cur.execute(STAGING)"]
+
+
+def after_staging(code: Code, indent: str, wait: str = "") -> list[str]:
+    """The INSERT ... SELECT from the staging table, and the ids it returns in `ids`."""
+    fn = [f"{indent}{wait}cur.execute(SQL)"]
+    if code.w.returning:
+        rows = f"{wait}cur.fetchall()"
+        fetched = f"[row[0] for row in {f'({rows})' if wait else rows}]"
+        fn.append(f"{indent}ids = {fetched if code.one_returned() else rows}")
+    return fn
+
+
+def commit(code: Code, wait: str = "") -> list[str]:
+    """The function's last lines: commit, and return the ids when they are asked for."""
+    return [f"    {wait}conn.commit()", *(["    return ids"] if code.w.returning else [])]
+
 
 def copy_rows(code: Code, options: str, set_types: bool, *, is_async: bool = False) -> str:
-    """COPY ... FROM STDIN fed row by row with write_row."""
+    """COPY ... FROM STDIN fed row by row with write_row (into a staging table first when
+    the rows are upserted or their ids returned)."""
     code.need("psycopg")
-    code.sql_constant(
-        "COPY",
-        [*sql_lines(f"COPY {code.table.name} (", code.sql_names, ")"), f" FROM STDIN{options}"],
-    )
+    staged = code.writes.staged
     head, conn, wait = _ASYNC if is_async else _SYNC
+    create_staging = staging(code, "        ", wait) if staged else []
+    code.sql_constant("COPY", copy_lines(code.writes, options))
     shape = code.w.shape
     fn = [code.signature(f"conn: {conn}", is_async=is_async)]
     source, row = ("objs", "get(obj)") if shape is InputShape.OBJECTS else ("rows", "get(row)")
@@ -129,58 +159,42 @@ def copy_rows(code: Code, options: str, set_types: bool, *, is_async: bool = Fal
         fn.append(f"    get = {getter}(*COLUMNS)")
     if set_types:
         fn += _send_as_text(code, is_async=is_async)
-    fn.append(f"    {head}with conn.cursor() as cur, cur.copy(COPY) as copy:")
+    dumper = [] if set_types else code.json_dumper("        ")
+    indent = "    " if staged else ""  # the COPY block sits inside the cursor's
+    if staged:
+        fn += [f"    {head}with conn.cursor() as cur:", *dumper, *create_staging]
+        fn.append(f"        {head}with cur.copy(COPY) as copy:")
+    else:
+        fn += [f"    {head}with conn.cursor() as cur, cur.copy(COPY) as copy:", *dumper]
     if set_types:
         code.tuple_constant("TYPES", tuple(_copy_type(c) for c in code.columns))
-        fn.append("        copy.set_types(TYPES)  # binary COPY sends exact types, no casts")
-    else:
-        fn += code.json_dumper("        ")
+        fn.append(f"{indent}        copy.set_types(TYPES)  # binary COPY: exact types, no casts")
     item = "obj" if shape is InputShape.OBJECTS else "row"
     fn += [
-        f"        for {item} in {source}:",
-        f"            {wait}copy.write_row({row})",
-        f"    {wait}conn.commit()",
+        f"{indent}        for {item} in {source}:",
+        f"{indent}            {wait}copy.write_row({row})",
     ]
-    return code.render(fn)
+    if staged:
+        fn += after_staging(code, "        ", wait)
+    return code.render([*fn, *commit(code, wait)])
 
 
-def staging_sql(code: Code) -> None:
-    """STAGING (a temporary copy of the table) and SQL (INSERT ... SELECT from it)."""
-    code.sql_constant(
-        "STAGING",
-        [
-            "CREATE TEMP TABLE staging ON COMMIT DROP AS",
-            *sql_lines(" SELECT ", code.sql_names, f" FROM {code.table.name}"),
-            " WITH NO DATA",
-        ],
-    )
-    insert_sql(code, sql_lines(" SELECT ", code.sql_names, " FROM staging"))
-
-
-def csv_copy_sql(code: Code, staged: bool) -> None:
-    into = "staging" if staged else code.table.name
+def csv_copy_sql(code: Code, options: str) -> None:
+    """COPY of a CSV file with a header line, into the table or the staging table."""
     code.sql_constant(
         "COPY",
-        [
-            *sql_lines(f"COPY {into} (", code.sql_names, ")"),
-            " FROM STDIN (FORMAT csv, HEADER true)",
-        ],
+        copy_lines(code.writes, options),
         comment="The CSV has a header line and these columns, in this order.",
     )
-
-
-STAGING_COMMENT = [
-    "# COPY has no ON CONFLICT and returns no ids: load a staging table,",
-    "# then INSERT ... SELECT from it.",
-]
 
 
 def copy_csv(code: Code, *, is_async: bool = False) -> str:
     """COPY the CSV file as it is; through a staging table for ON CONFLICT or RETURNING."""
     code.need("psycopg")
-    staged = code.upsert or code.w.returning
-    csv_copy_sql(code, staged)
+    staged = code.writes.staged
     head, conn, wait = _ASYNC if is_async else _SYNC
+    create_staging = staging(code, "", wait) if staged else []
+    csv_copy_sql(code, " (FORMAT csv, HEADER true)")
     fn = [code.signature(f"conn: {conn}", is_async=is_async)]
     if is_async:  # one `with` cannot hold both: the file is sync, the cursor async
         fn += [
@@ -191,25 +205,15 @@ def copy_csv(code: Code, *, is_async: bool = False) -> str:
     else:
         fn.append('    with open(path, "rb") as f, conn.cursor() as cur:')
         indent = "        "
-    if staged:
-        staging_sql(code)
-        fn += [f"{indent}{line}" for line in STAGING_COMMENT]
-        fn.append(f"{indent}{wait}cur.execute(STAGING)")
+    fn += [f"{indent}{line}" for line in create_staging]
     fn += [
         f"{indent}{head}with cur.copy(COPY) as copy:",
         f"{indent}    while data := f.read(1 << 20):  # stream 1 MiB at a time",
         f"{indent}        {wait}copy.write(data)",
     ]
     if staged:
-        fn.append(f"{indent}{wait}cur.execute(SQL)")
-    if code.w.returning:
-        rows = f"{wait}cur.fetchall()"
-        fetched = f"[row[0] for row in {f'({rows})' if is_async else rows}]"
-        fn.append(f"{indent}ids = {fetched if code.one_returned() else rows}")
-    fn.append(f"    {wait}conn.commit()")
-    if code.w.returning:
-        fn.append("    return ids")
-    return code.render(fn)
+        fn += after_staging(code, indent, wait)
+    return code.render([*fn, *commit(code, wait)])
 
 
 def driver_copy(code: Code) -> str:
@@ -220,21 +224,6 @@ def driver_copy(code: Code) -> str:
 
 def driver_copy_binary(code: Code) -> str:
     return copy_rows(code, " (FORMAT BINARY)", set_types=True)
-
-
-def _unnest_sql(code: Code) -> list[str]:
-    """`SELECT * FROM unnest(%s::type[], ...)`; array columns travel as text (unnest() would
-    flatten an array of arrays) and are cast back in the select list."""
-    columns, sql = code.columns, code.sql_names
-    casts = [f"%s::{'text' if c.is_array else c.type}[]" for c in columns]
-    if not any(c.is_array for c in columns):
-        return sql_lines(" SELECT * FROM unnest(", casts, ")")
-    values = [f"{q}::{c.type}" if c.is_array else q for c, q in zip(columns, sql, strict=True)]
-    return [
-        *sql_lines(" SELECT ", values, ""),
-        *sql_lines(" FROM unnest(", casts, ")"),
-        *sql_lines(" AS u(", sql, ")"),
-    ]
 
 
 def array_literal(code: Code) -> None:
@@ -257,7 +246,7 @@ def array_literal(code: Code) -> None:
 def driver_unnest(code: Code) -> str:
     code.need("psycopg")
     shape = code.w.shape
-    insert_sql(code, _unnest_sql(code))
+    insert_sql(code, unnest_lines(code.writes))
     code.blocks.append(f"BATCH = {UNNEST_BATCH:_}  # rows per statement: one array per column")
     fn = [code.signature("conn: psycopg.Connection")]
     if shape is InputShape.CSV:

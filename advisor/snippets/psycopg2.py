@@ -7,14 +7,16 @@ a uuid.UUID its register_uuid(), and an array literal is text[] unless cast.
 
 from __future__ import annotations
 
-from advisor.snippets.code import JSON_TYPES, Code, sql_lines
+from advisor.snippets.code import JSON_TYPES, Code
 from advisor.snippets.psycopg import (
-    STAGING_COMMENT,
+    after_staging,
     array_literal,
+    commit,
     csv_copy_sql,
     insert_sql,
-    staging_sql,
+    staging,
 )
+from advisor.snippets.sql import copy_lines, paged_values_lines, row_template_lines
 from advisor.workload import InputShape
 
 CONNECTION = "conn: connection"
@@ -36,13 +38,12 @@ def psycopg2_execute_values(code: Code) -> str:
     code.need("psycopg2.extensions", "connection")
     code.need("psycopg2.extras", "execute_values")
     _adapters(code)
-    insert_sql(code, [" VALUES %s"])
-    casts = [f"%s::{c.type}" if c.is_array else "%s" for c in code.columns]
+    insert_sql(code, paged_values_lines())
     template = ""
     if any(c.is_array for c in code.columns):
         code.sql_constant(
             "TEMPLATE",
-            sql_lines("(", casts, ")"),
+            row_template_lines(code.writes),
             comment="ARRAY[...] is text[] for text values: arrays are cast to the column type",
         )
         template = ", template=TEMPLATE"
@@ -59,6 +60,8 @@ def psycopg2_execute_values(code: Code) -> str:
             )
         fn += [
             call,
+            "        # RETURNING order is not guaranteed to follow the rows:",
+            "        # return a natural key too if you must pair ids with rows.",
             f"        ids = [{fetched} returned]",
             "    conn.commit()",
             "    return ids",
@@ -102,37 +105,29 @@ def psycopg2_copy_expert(code: Code) -> str:
     if code.w.shape is InputShape.CSV:
         return _copy_csv_file(code)
     code.need("io")
-    code.sql_constant(
-        "COPY",
-        [*sql_lines(f"COPY {code.table.name} (", code.sql_names, ")"), " FROM STDIN (FORMAT csv)"],
-    )
+    staged = code.writes.staged
+    create_staging = staging(code, "        ") if staged else []
+    code.sql_constant("COPY", copy_lines(code.writes, " (FORMAT csv)"))
     _csv_field(code)
     fn = [code.signature(CONNECTION), *code.as_tuples()]
     fn += [
         '    text = "".join(",".join(map(csv_field, row)) + "\\n" for row in rows)',
         "    with conn.cursor() as cur:",
+        *create_staging,
         "        cur.copy_expert(COPY, io.StringIO(text))",
-        "    conn.commit()",
     ]
-    return code.render(fn)
+    if staged:
+        fn += after_staging(code, "        ")
+    return code.render([*fn, *commit(code)])
 
 
 def _copy_csv_file(code: Code) -> str:
     """The CSV file as it is; through a staging table for ON CONFLICT or RETURNING."""
-    staged = code.upsert or code.w.returning
-    csv_copy_sql(code, staged)
+    staged = code.writes.staged
+    create_staging = staging(code, "        ") if staged else []
+    csv_copy_sql(code, " (FORMAT csv, HEADER true)")
     fn = [code.signature(CONNECTION), "    with open(path) as f, conn.cursor() as cur:"]
+    fn += [*create_staging, "        cur.copy_expert(COPY, f)"]
     if staged:
-        staging_sql(code)
-        fn += [f"        {line}" for line in STAGING_COMMENT]
-        fn.append("        cur.execute(STAGING)")
-    fn.append("        cur.copy_expert(COPY, f)")
-    if staged:
-        fn.append("        cur.execute(SQL)")
-    if code.w.returning:
-        fetched = "[row[0] for row in cur.fetchall()]" if code.one_returned() else "cur.fetchall()"
-        fn.append(f"        ids = {fetched}")
-    fn.append("    conn.commit()")
-    if code.w.returning:
-        fn.append("    return ids")
-    return code.render(fn)
+        fn += after_staging(code, "        ")
+    return code.render([*fn, *commit(code)])

@@ -60,8 +60,50 @@ def json_none_as_null(code: Code, metadata: str) -> None:
     )
 
 
-def orm_model(code: Code, *, is_async: bool = False) -> list[str]:
-    """The mapped class; the lines the function starts with to have it mapped."""
+def _merge_identity(code: Code, indent: str) -> tuple[list[str], str]:
+    """merge() finds a row by the mapper's primary key: map the ON CONFLICT key as it.
+    The comment, and the mapper argument."""
+    key = code.table.key
+    assert key is not None  # merging means upserting, which needs a key
+    lines = comment(
+        f"merge() finds rows by the mapper's primary key: here the {key.kind} "
+        f"{key.name}, the key the rows are upserted by.",
+        indent,
+    )
+    return lines, _primary_key(key.columns)
+
+
+def _primary_key(columns: tuple[str, ...]) -> str:
+    return f'"primary_key": [{", ".join(py_str(c) for c in columns)}]'
+
+
+def _eager_defaults(indent: str) -> tuple[list[str], str]:
+    """An AsyncSession cannot load an expired attribute later: what the database computes
+    on UPDATE comes back with the UPDATE (RETURNING), for the ids read after the flush."""
+    lines = comment(
+        "eager_defaults: what the database computes comes back with the INSERT or "
+        "UPDATE itself (RETURNING); an async session could not load it afterwards.",
+        indent,
+    )
+    return lines, '"eager_defaults": True'
+
+
+def _mapper_args(indent: str, parts: list[tuple[list[str], str]]) -> list[str]:
+    """The comments, then `__mapper_args__` with each part's argument; none without parts."""
+    if not parts:
+        return []
+    lines = [line for comments, _ in parts for line in comments]
+    args = ", ".join(arg for _, arg in parts)
+    line = f"{indent}__mapper_args__ = {{{args}}}"
+    if len(line) > 79:
+        inner = "".join(f"{indent}    {arg},\n" for _, arg in parts)
+        line = f"{indent}__mapper_args__ = {{\n{inner}{indent}}}"
+    return [*lines, line]
+
+
+def orm_model(code: Code, *, is_async: bool = False, merge: bool = False) -> list[str]:
+    """The mapped class (identified by the upsert key for `merge`); the lines the function
+    starts with to have it mapped."""
     if is_async:
         code.need("sqlalchemy.ext.asyncio", "AsyncEngine", "AsyncSession")
         code.need("sqlalchemy.orm", "DeclarativeBase")
@@ -69,11 +111,16 @@ def orm_model(code: Code, *, is_async: bool = False) -> list[str]:
         code.need("sqlalchemy", "Engine")
         code.need("sqlalchemy.orm", "DeclarativeBase", "Session")
     reflection = code.table.reflection
+    # Ids read after an async merge's flush: what an UPDATE computes must come back with it.
+    eager = [_eager_defaults("    ")] if merge and is_async and code.w.returning else []
     if reflection is None:
         code.need("datetime", "datetime")
         code.need("sqlalchemy", "BigInteger", "DateTime", "Identity")
         code.need("sqlalchemy.orm", "Mapped", "mapped_column")
-        code.blocks.append(_ORM_MODEL)
+        head, rest = _ORM_MODEL.split("\n\n    id:")
+        args = _mapper_args("    ", [_merge_identity(code, "    "), *eager] if merge else [])
+        by_key = "".join(f"{line}\n" for line in args)
+        code.blocks.append(f"{head}\n{by_key}\n    id:{rest}")
         return []
     code.need("sqlalchemy.ext.declarative", "DeferredReflection")
     code.blocks += [
@@ -92,15 +139,18 @@ def orm_model(code: Code, *, is_async: bool = False) -> list[str]:
         f'    __table_args__ = {{"schema": {py_str(reflection.schema)}}}',
     ]
     identity = reflection.identity
-    if identity is not None and identity.kind != "primary key":
-        model += comment(
+    if merge and code.table.key != identity:
+        model += _mapper_args("    ", [_merge_identity(code, "    "), *eager])
+    elif identity is not None and identity.kind != "primary key":
+        why = comment(
             f"No primary key: the ORM tells rows apart by the {identity.kind} "
             f"{identity.name} instead.",
             "    ",
         )
-        keys = ", ".join(py_str(c) for c in identity.columns)
-        model.append(f'    __mapper_args__ = {{"primary_key": [{keys}]}}')
-    elif identity is None:
+        model += _mapper_args("    ", [(why, _primary_key(identity.columns)), *eager])
+    elif identity is not None:
+        model += _mapper_args("    ", eager)
+    else:
         model += comment(
             f"{code.table.name} has no primary key or unique key: the ORM cannot map it "
             "until one is added.",
@@ -131,21 +181,70 @@ def upsert_statement(code: Code, target: str, indent: str = "    ") -> list[str]
     ]
 
 
-def returning_statement(code: Code, columns: list[str], indent: str) -> str:
-    line = f"{indent}stmt = stmt.returning({', '.join(columns)}, sort_by_parameter_order=True)"
+def _returning_statement(columns: list[str], indent: str, sort: bool = True) -> str:
+    order = ", sort_by_parameter_order=True" if sort else ""
+    line = f"{indent}stmt = stmt.returning({', '.join(columns)}{order})"
     if len(line) <= 79:
         return line
-    return (
-        f"{indent}stmt = stmt.returning(\n{indent}    {', '.join(columns)},\n"
-        f"{indent}    sort_by_parameter_order=True,\n{indent})"
+    together = f"{indent}    {', '.join(columns)},"
+    lines = [f"{indent}stmt = stmt.returning("]
+    lines += [together] if len(together) <= 79 else [f"{indent}    {c}," for c in columns]
+    if sort:
+        lines.append(f"{indent}    sort_by_parameter_order=True,")
+    return "\n".join([*lines, f"{indent})"])
+
+
+def _comprehension(indent: str, name: str, opening: str, body: str, closing: str) -> list[str]:
+    """`name = [body]` (or `{...}`) on one line, or over three when too long."""
+    line = f"{indent}{name} = {opening}{body}{closing}"
+    if len(line) <= 79:
+        return [line]
+    return [f"{indent}{name} = {opening}", f"{indent}    {body}", f"{indent}{closing}"]
+
+
+def returned_ids(
+    code: Code, owner: str, runner: str, indent: str, *, is_async: bool = False
+) -> list[str]:
+    """Lines leaving the generated values in `ids`, in input order (`runner`: what executes
+    `stmt`, a Connection or a Session; awaited when `is_async`)."""
+    wait = "await " if is_async else ""
+    result = f"{runner}.execute(stmt, rows)"
+    if not code.upsert:
+        columns = [attribute(owner, n) for n in code.returned]
+        lines = [_returning_statement(columns, indent)]
+        if code.one_returned():
+            return [*lines, f"{indent}ids = list({wait}{runner}.scalars(stmt, rows))"]
+        if is_async:
+            lines.append(f"{indent}result = await {result}")
+            result = "result"
+        return [*lines, f"{indent}ids = [tuple(row) for row in {result}]"]
+    # RETURNING with the key, and the ids paired with the rows by it.
+    k = len(code.key)
+    columns = [attribute(owner, n) for n in (*code.key, *code.returned)]
+    key = "r[0]" if k == 1 else f"tuple(r[:{k}])"
+    value = f"r[{k}]" if code.one_returned() else f"tuple(r[{k}:])"
+    lookups = [f"row[{py_str(c)}]" for c in code.key]
+    lookup = lookups[0] if k == 1 else f"({', '.join(lookups)})"
+    lines = comment(
+        "RETURNING follows no promised order, and sort_by_parameter_order=True sorts by "
+        "the ids, which an updated row keeps from before: pair ids and rows by the key.",
+        indent,
     )
+    lines.append(_returning_statement(columns, indent, sort=False))
+    if is_async:
+        lines.append(f"{indent}result = await {result}")
+        result = "result"
+    lines += _comprehension(indent, "by_key", "{", f"{key}: {value} for r in {result}", "}")
+    return lines + _comprehension(indent, "ids", "[", f"by_key[{lookup}] for row in rows", "]")
 
 
-def objects(code: Code, *, is_async: bool = False) -> list[str]:
-    """The function's first lines: the mapped class, and `objs` built from the rows."""
+def objects(code: Code, *, is_async: bool = False, merge: bool = False) -> list[str]:
+    """The function's first lines: the mapped class (identified by the upsert key for
+    `merge`), and `objs` built from the rows."""
     shape = code.w.shape
     code.ids_from_rows = shape in (InputShape.OBJECTS, InputShape.DICTS)
-    prepare = orm_model(code, is_async=is_async)  # first: the signature names the class
+    # first: the signature names the class
+    prepare = orm_model(code, is_async=is_async, merge=merge)
     first = "engine: AsyncEngine" if is_async else "engine: Engine"
     fn = [code.signature(first, is_async=is_async), *prepare]
     model = code.table.model
@@ -166,18 +265,53 @@ def objects(code: Code, *, is_async: bool = False) -> list[str]:
 
 
 def orm_add_all(code: Code) -> str:
+    if code.upsert:
+        return _orm_merge(code)
     fn = [*objects(code), "    with Session(engine) as session:", "        session.add_all(objs)"]
     if code.w.returning:
-        values = [attribute("obj", n) for n in code.returned]
-        value = values[0] if code.one_returned() else f"({', '.join(values)})"
         fn += [
             "        session.flush()  # INSERT ... RETURNING fills in the generated ids",
-            f"        ids = [{value} for obj in objs]",
+            f"        ids = [{returned_attributes(code)} for obj in objs]",
             "        session.commit()",
             "    return ids",
         ]
     else:
         fn.append("        session.commit()")
+    return code.render(fn)
+
+
+def returned_attributes(code: Code) -> str:
+    values = [attribute("obj", n) for n in code.returned]
+    return values[0] if code.one_returned() else f"({', '.join(values)})"
+
+
+MERGE_COMMENT = (
+    "merge() looks each object up by its key first: a SELECT per row, then an INSERT "
+    "or an UPDATE. Not atomic: a row another session inserts in between makes it fail. "
+    "no_autoflush keeps each SELECT from first flushing the object merged before it "
+    "on its own: they are flushed together."
+)
+
+
+def _orm_merge(code: Code) -> str:
+    """The unit of work's upsert: Session.merge() per object."""
+    fn = [*objects(code, merge=True), "    with Session(engine) as session:"]
+    fn += comment(MERGE_COMMENT, "        ")
+    fn.append("        with session.no_autoflush:")
+    if code.w.returning:
+        fn += [
+            "            merged = [session.merge(obj) for obj in objs]",
+            "        session.flush()  # INSERT ... RETURNING fills in the generated ids",
+            f"        ids = [{returned_attributes(code)} for obj in merged]",
+            "        session.commit()",
+            "    return ids",
+        ]
+    else:
+        fn += [
+            "            for obj in objs:",
+            "                session.merge(obj)",
+            "        session.commit()",
+        ]
     return code.render(fn)
 
 
@@ -200,12 +334,7 @@ def orm_bulk_insert(code: Code) -> str:
     fn += upsert_statement(code, model)
     fn.append("    with Session(engine) as session:")
     if code.w.returning:
-        columns = [attribute(model, n) for n in code.returned]
-        fn.append(returning_statement(code, columns, "        "))
-        if code.one_returned():
-            fn.append("        ids = list(session.scalars(stmt, rows))")
-        else:
-            fn.append("        ids = [tuple(row) for row in session.execute(stmt, rows)]")
+        fn += returned_ids(code, model, "session", "        ")
         fn += ["        session.commit()", "    return ids"]
     else:
         fn += ["        session.execute(stmt, rows)", "        session.commit()"]
@@ -266,12 +395,7 @@ def core_execute(code: Code) -> str:
     fn += upsert_statement(code, var)
     fn.append("    with engine.begin() as conn:")
     if code.w.returning:
-        columns = [attribute(f"{var}.c", n) for n in code.returned]
-        fn.append(returning_statement(code, columns, "        "))
-        if code.one_returned():
-            fn.append("        return list(conn.scalars(stmt, rows))")
-        else:
-            fn.append("        return [tuple(row) for row in conn.execute(stmt, rows)]")
+        fn += [*returned_ids(code, f"{var}.c", "conn", "        "), "    return ids"]
     else:
         fn.append("        conn.execute(stmt, rows)")
     return code.render(fn)

@@ -52,16 +52,21 @@ STANDARD_TABLE = SnippetTable(
 )
 
 
+def conflict_key(spec: TableSpec) -> Key | None:
+    """What ON CONFLICT names: the first key (primary key first) made only of columns the
+    code writes; a key on a column the database fills in never sees a conflict."""
+    names = {c.name for c in spec.insert_columns}
+    return next((k for k in spec.keys if names.issuperset(k.columns)), None)
+
+
 def user_table(spec: TableSpec, quoted: Mapping[str, str]) -> SnippetTable:
     """A user's table read from the catalogs; `quoted` spells each of its identifiers (schema,
     table, columns) as PostgreSQL's quote_ident() does."""
-    written = spec.insert_columns
-    names = {c.name for c in written}
     return SnippetTable(
         name=f"{quoted[spec.schema]}.{quoted[spec.name]}",
-        columns=written,
+        columns=spec.insert_columns,
         returned=tuple(c for c in spec.columns if c.db_generated),
-        key=next((k for k in spec.keys if names.issuperset(k.columns)), None),
+        key=conflict_key(spec),
         sql={c.name: quoted[c.name] for c in spec.columns},
         model=_class_name(spec.name),
         variable="table",  # fixed: a name taken from the table could shadow the code's own

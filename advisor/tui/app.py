@@ -24,6 +24,7 @@ from advisor.tui.keys import described_keys
 from advisor.tui.screens.questionnaire import QuestionnaireScreen
 
 if TYPE_CHECKING:
+    from advisor.advice.estimates import Measurement
     from advisor.bench.server import Target
 
 
@@ -72,6 +73,15 @@ class AdvisorApp(App[None]):
 
             self._target = Target.resolve(self.dsn)
         return self._target
+
+    def estimates(self) -> tuple[list[Measurement] | None, str]:
+        """`advisor calibrate`'s figures for this app's server, and how they are labelled;
+        none (reference figures) when it was never calibrated on this machine."""
+        from advisor.bench.server import Target
+        from advisor.profiles import calibration
+
+        found = calibration.load(Target.resolve(self.dsn).location)
+        return (list(found.measurements), found.origin) if found else (None, "your bench")
 
     def target_label(self) -> str:
         """Where benchmarks run, for people: never a password."""

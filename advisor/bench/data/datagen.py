@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
-from advisor.tables import STANDARD, TableSpec
+from advisor.tables import STANDARD, STANDARD_KEYED, TableSpec
 
 Row = tuple[Any, ...]
 BLOCK = 10_000
@@ -134,3 +134,13 @@ class StandardData(BlockDataset):
                 )
             )
         return out
+
+
+class KeyedStandardData(StandardData):
+    """The standard rows without their ids, for upserts and returned ids: the table numbers
+    the rows itself and email is the key (see `STANDARD_KEYED`)."""
+
+    spec = STANDARD_KEYED
+
+    def block(self, rng: random.Random, first: int, count: int) -> list[Row]:
+        return [row[1:] for row in super().block(rng, first, count)]

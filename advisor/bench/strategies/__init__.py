@@ -33,6 +33,7 @@ from advisor.bench.strategies.driver import (
 )
 from advisor.bench.strategies.orm import OrmAddAll, OrmBulkInsert, OrmBulkSaveObjects
 from advisor.bench.strategies.psycopg2 import Psycopg2CopyExpert, Psycopg2ExecuteValues
+from advisor.results import Semantics
 
 if TYPE_CHECKING:
     from advisor.bench.server import Target
@@ -69,4 +70,9 @@ def create(strategy_id: str, target: Target, table: BenchTable) -> Strategy:
     return IMPLEMENTATIONS[strategy_id](target, table)
 
 
-__all__ = ["IMPLEMENTATIONS", "Strategy", "create"]
+def unsupported(strategy_id: str, semantics: Semantics) -> str | None:
+    """Why `strategy_id` cannot run `semantics` (it is shown as n/a), or None."""
+    return IMPLEMENTATIONS[strategy_id].unsupported(semantics)
+
+
+__all__ = ["IMPLEMENTATIONS", "Strategy", "create", "unsupported"]

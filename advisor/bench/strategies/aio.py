@@ -7,13 +7,27 @@ runs on its own event loop (`AsyncStrategy`), created when it opens.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from advisor.bench.connections import async_engine, asyncpg_connect, psycopg_async_connect
 from advisor.bench.data.datagen import Row
 from advisor.bench.strategies.adapt import driver_row, register_str_dumpers
-from advisor.bench.strategies.base import AsyncStrategy
+from advisor.bench.strategies.base import (
+    RETURNING,
+    UPSERT,
+    AsyncStrategy,
+    Returned,
+    SQLAlchemyStatements,
+)
+from advisor.snippets.sql import (
+    copy_lines,
+    insert_lines,
+    numbered_values_lines,
+    staged_insert_lines,
+    staging_lines,
+    text,
+)
 from advisor.strategy_info import STRATEGIES, Layer
 
 if TYPE_CHECKING:
@@ -21,14 +35,15 @@ if TYPE_CHECKING:
     from advisor.bench.table import BenchTable
 
 
-class SQLAlchemyAsyncStrategy(AsyncStrategy):
-    """A strategy on a SQLAlchemy AsyncEngine over one asyncpg connection."""
+class SQLAlchemyAsyncStrategy(SQLAlchemyStatements, AsyncStrategy):
+    """A strategy on a SQLAlchemy AsyncEngine over one asyncpg connection; its statements
+    are the synchronous strategies' (`SQLAlchemyStatements`), as its snippet's are."""
 
     engine: Any = None
 
     def open(self) -> None:
         # Reflected over psycopg before the clock: the Table and its mapping are engine-free.
-        _ = self.table.model if self.info.layer is Layer.ORM else self.table.sa_table
+        _ = self.model if self.info.layer is Layer.ORM else self.table.sa_table
         super().open()
 
     async def aopen(self) -> None:
@@ -46,37 +61,64 @@ class AsyncOrmAddAll(SQLAlchemyAsyncStrategy):
 
     Use it in asyncio applications that write through the ORM: the unit of work of
     `orm_add_all` (validation, relationships, events), awaited instead of blocking.
+    Upserts go through `await AsyncSession.merge()`, as `orm_add_all`'s: a SELECT per row.
     """
 
     info = STRATEGIES["async_orm_add_all"]
+    forms = frozenset({UPSERT, RETURNING})
+    ids_in_order = True  # each object gets its own ids
 
-    async def ainsert(self, batches: Iterable[list[Any]]) -> None:
+    @property
+    def model(self) -> type[Any]:
+        w = self.table.writes
+        if not w.upserting:
+            return self.table.model
+        return self.table.eager_merge_model if w.returning else self.table.merge_model
+
+    async def ainsert(self, batches: Iterable[list[Any]]) -> Returned | None:
         from sqlalchemy.ext.asyncio import AsyncSession
 
+        w = self.table.writes
+        ids: Returned | None = [] if w.returning else None
         async with AsyncSession(self.engine) as session:
             for batch in batches:
                 session.expunge_all()  # the previous batch is flushed; keeps memory bounded
-                session.add_all(batch)
+                if w.upserting:
+                    with session.no_autoflush:  # as the snippet: flushed together below
+                        objs = [await session.merge(obj) for obj in batch]
+                else:
+                    session.add_all(batch)
+                    objs = batch
                 await session.flush()
+                if ids is not None:  # read before the next expunge_all detaches them
+                    ids += [self.generated(getattr(o, n) for n in w.returned) for o in objs]
             await session.commit()
+        return ids
 
 
 class AsyncCoreExecute(SQLAlchemyAsyncStrategy):
     """SQLAlchemy `await conn.execute(insert(table), dicts)` on an AsyncConnection (asyncpg).
 
     Use it for structured async writes that need no ORM objects: SQLAlchemy batches the rows
-    into multi-row INSERTs (insertmanyvalues).
+    into multi-row INSERTs (insertmanyvalues), with ON CONFLICT and RETURNING as
+    `core_execute` has them.
     """
 
     info = STRATEGIES["async_core_execute"]
+    forms = frozenset({UPSERT, RETURNING})
+    ids_in_order = True  # sort_by_parameter_order=True, or paired with the rows by key
 
-    async def ainsert(self, batches: Iterable[list[Any]]) -> None:
-        from sqlalchemy import insert
-
-        stmt = insert(self.table.sa_table)
+    async def ainsert(self, batches: Iterable[list[Any]]) -> Returned | None:
+        table = self.table.sa_table
+        stmt = self.statement(table, table.c)
+        ids: Returned | None = [] if self.table.writes.returning else None
         async with self.engine.begin() as conn:
             for batch in batches:
-                await conn.execute(stmt, batch)
+                if ids is None:
+                    await conn.execute(stmt, batch)
+                else:
+                    ids += self.returned_ids(await conn.execute(stmt, batch), batch)
+        return ids
 
 
 def _jsonb_encode(value: Any) -> bytes:
@@ -100,6 +142,10 @@ class AsyncpgExecutemany(AsyncStrategy):
     """
 
     info = STRATEGIES["asyncpg_executemany"]
+    forms = frozenset({UPSERT})
+    no_form: ClassVar[Mapping[str, str]] = {
+        RETURNING: "asyncpg's executemany discards what RETURNING returns (it returns None)",
+    }
     conn: Any = None
 
     async def aopen(self) -> None:
@@ -116,9 +162,8 @@ class AsyncpgExecutemany(AsyncStrategy):
             )
 
     async def ainsert(self, batches: Iterable[list[Any]]) -> None:
-        table = self.table
-        marks = ", ".join(f"${i}" for i in range(1, len(table.names) + 1))
-        sql = f"INSERT INTO {table.qualified} ({table.column_list}) VALUES ({marks})"
+        w = self.table.writes
+        sql = text(insert_lines(w, numbered_values_lines(w)))
         async with self.conn.transaction():
             for batch in batches:
                 await self.conn.executemany(sql, batch)
@@ -135,6 +180,13 @@ class AsyncpgCopy(AsyncpgExecutemany):
     """
 
     info = STRATEGIES["asyncpg_copy"]
+    forms: ClassVar[frozenset[str]] = frozenset()  # none of executemany's
+    no_form: ClassVar[Mapping[str, str]] = {
+        UPSERT: "copy_records_to_table COPYs straight into the table, and COPY has no"
+        " ON CONFLICT (psycopg_async_copy upserts through a staging table)",
+        RETURNING: "copy_records_to_table returns COPY's status, not the generated ids"
+        " (psycopg_async_copy returns them through a staging table)",
+    }
 
     async def ainsert(self, batches: Iterable[list[Any]]) -> None:
         table = self.table
@@ -150,10 +202,12 @@ class PsycopgAsyncCopy(AsyncStrategy):
     """psycopg 3 `AsyncConnection`: `COPY ... FROM STDIN (FORMAT BINARY)` with set_types.
 
     Use it for bulk loads in asyncio code that already uses psycopg 3: the same COPY as
-    `driver_copy_binary`, awaited. It stores every value exactly.
+    `driver_copy_binary`, awaited. It stores every value exactly. For upserts and returned
+    ids COPY loads a staging table and one INSERT ... SELECT writes it to the table.
     """
 
     info = STRATEGIES["psycopg_async_copy"]
+    forms = frozenset({UPSERT, RETURNING})
     conn: Any = None
 
     def __init__(self, target: Target, table: BenchTable) -> None:
@@ -168,15 +222,23 @@ class PsycopgAsyncCopy(AsyncStrategy):
     def prepare(self, rows: list[Row]) -> list[Any]:
         return rows if self.convert is None else list(map(self.convert, rows))
 
-    async def ainsert(self, batches: Iterable[list[Any]]) -> None:
-        table = self.table
-        sql = f"COPY {table.qualified} ({table.column_list}) FROM STDIN (FORMAT BINARY)"
-        async with self.conn.cursor() as cur, cur.copy(sql) as copy:
-            copy.set_types(table.type_oids)
-            for batch in batches:
-                for row in batch:
-                    await copy.write_row(row)
+    async def ainsert(self, batches: Iterable[list[Any]]) -> Returned | None:
+        w = self.table.writes
+        ids: Returned | None = None
+        async with self.conn.cursor() as cur:
+            if w.staged:
+                await cur.execute(text(staging_lines(w)))
+            async with cur.copy(text(copy_lines(w, " (FORMAT BINARY)"))) as copy:
+                copy.set_types(self.table.type_oids)  # the staging table's are the same
+                for batch in batches:
+                    for row in batch:
+                        await copy.write_row(row)
+            if w.staged:
+                await cur.execute(text(staged_insert_lines(w)))
+                if w.returning:
+                    ids = list(map(self.generated, await cur.fetchall()))
         await self.conn.commit()
+        return ids
 
     async def aclose(self) -> None:
         if self.conn is not None:

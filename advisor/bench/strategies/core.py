@@ -3,7 +3,7 @@
 from collections.abc import Iterable
 from typing import Any
 
-from advisor.bench.strategies.base import SQLAlchemyStrategy
+from advisor.bench.strategies.base import RETURNING, UPSERT, Returned, SQLAlchemyStrategy
 from advisor.strategy_info import STRATEGIES
 
 
@@ -15,11 +15,17 @@ class CoreExecute(SQLAlchemyStrategy):
     """
 
     info = STRATEGIES["core_execute"]
+    forms = frozenset({UPSERT, RETURNING})
+    ids_in_order = True  # sort_by_parameter_order=True, or paired with the rows by key
 
-    def insert(self, batches: Iterable[list[Any]]) -> None:
-        from sqlalchemy import insert
-
-        stmt = insert(self.table.sa_table)
+    def insert(self, batches: Iterable[list[Any]]) -> Returned | None:
+        table = self.table.sa_table
+        stmt = self.statement(table, table.c)
+        ids: Returned | None = [] if self.table.writes.returning else None
         with self.engine.begin() as conn:
             for batch in batches:
-                conn.execute(stmt, batch)
+                if ids is None:
+                    conn.execute(stmt, batch)
+                else:
+                    ids += self.returned_ids(conn.execute(stmt, batch), batch)
+        return ids

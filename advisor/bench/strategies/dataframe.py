@@ -8,18 +8,25 @@ mode "append"; every one is told the schema explicitly.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, ClassVar
 
 from advisor.bench.connections import adbc_connect
 from advisor.bench.data.datagen import Row
 from advisor.bench.server import quote_ident
 from advisor.bench.strategies.adapt import driver_row
-from advisor.bench.strategies.base import SQLAlchemyStrategy, Strategy
+from advisor.bench.strategies.base import RETURNING, UPSERT, SQLAlchemyStrategy, Strategy
 from advisor.bench.strategies.frames import arrow_table, pandas_frame, polars_frame
+from advisor.snippets.sql import copy_lines, text
 from advisor.strategy_info import MULTI_CHUNK, STRATEGIES
 
 MAX_PARAMETERS = 65_535  # bound parameters PostgreSQL takes in one statement
+# None of them has a form for upserts or returned ids: they append, and return a row count.
+_TO_SQL_HAS_NO = {
+    UPSERT: "pandas to_sql has no ON CONFLICT: it appends (if_exists only says what to do"
+    " when the table exists)",
+    RETURNING: "pandas to_sql returns a row count, not the generated ids",
+}
 
 
 class PandasToSql(SQLAlchemyStrategy):
@@ -32,6 +39,7 @@ class PandasToSql(SQLAlchemyStrategy):
     """
 
     info = STRATEGIES["pandas_to_sql"]
+    no_form: ClassVar[Mapping[str, str]] = _TO_SQL_HAS_NO
     method: ClassVar[str | None] = None
     chunksize: int | None = None
 
@@ -94,10 +102,15 @@ class PandasCopy(PandasToSql):
     """
 
     info = STRATEGIES["pandas_copy"]
+    no_form: ClassVar[Mapping[str, str]] = {
+        UPSERT: "COPY through to_sql's method hook writes the table directly, and COPY has no"
+        " ON CONFLICT",
+        RETURNING: "to_sql returns a row count, and COPY returns no ids",
+    }
 
     def insertion_method(self) -> Callable[..., int]:
         table = self.table
-        sql = f"COPY {table.qualified} ({table.column_list}) FROM STDIN"
+        sql = text(copy_lines(table.writes, ""))
         convert = driver_row(table.spec)  # JSON values wrapped for psycopg, as the driver's
 
         def copy_rows(pd_table: Any, conn: Any, keys: list[str], data_iter: Any) -> int:
@@ -122,6 +135,10 @@ class PolarsAdbc(Strategy):
     """
 
     info = STRATEGIES["polars_adbc"]
+    no_form: ClassVar[Mapping[str, str]] = {
+        UPSERT: "polars write_database appends through ADBC's COPY, which has no ON CONFLICT",
+        RETURNING: "polars write_database returns a row count, not the generated ids",
+    }
 
     def open(self) -> None:
         import polars  # noqa: F401  (imported before the clock starts)
@@ -151,6 +168,10 @@ class AdbcIngest(Strategy):
     """
 
     info = STRATEGIES["adbc_ingest"]
+    no_form: ClassVar[Mapping[str, str]] = {
+        UPSERT: "adbc_ingest COPYs into the table (mode append, replace or create): no ON CONFLICT",
+        RETURNING: "adbc_ingest returns a row count, not the generated ids",
+    }
 
     def open(self) -> None:
         import pyarrow  # noqa: F401  (imported before the clock starts)

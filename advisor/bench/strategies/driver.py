@@ -1,11 +1,28 @@
-"""psycopg strategies: the raw-throughput end of the spectrum."""
+"""psycopg strategies: the raw-throughput end of the spectrum.
+
+Their SQL is built by `advisor.snippets.sql`, the functions their snippets are built with.
+"""
+
+from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from advisor.bench.strategies.adapt import array_literal, register_str_dumpers
-from advisor.bench.strategies.base import DriverStrategy
+from advisor.bench.strategies.base import RETURNING, UPSERT, DriverStrategy, Returned
+from advisor.snippets.sql import (
+    copy_lines,
+    insert_lines,
+    staged_insert_lines,
+    staging_lines,
+    text,
+    unnest_lines,
+    values_lines,
+)
 from advisor.strategy_info import STRATEGIES, UNNEST_BATCH
+
+if TYPE_CHECKING:
+    import psycopg
 
 
 class DriverExecutemany(DriverStrategy):
@@ -16,37 +33,65 @@ class DriverExecutemany(DriverStrategy):
     """
 
     info = STRATEGIES["driver_executemany"]
+    forms = frozenset({UPSERT, RETURNING})
+    ids_in_order = True  # one result per parameter set, in order
 
-    def insert(self, batches: Iterable[list[Any]]) -> None:
-        table = self.table
-        placeholders = ", ".join(["%s"] * len(table.names))
-        sql = f"INSERT INTO {table.qualified} ({table.column_list}) VALUES ({placeholders})"
+    def insert(self, batches: Iterable[list[Any]]) -> Returned | None:
+        w = self.table.writes
+        sql = text(insert_lines(w, values_lines(w, named=False)))
+        ids: Returned | None = [] if w.returning else None
         with self.conn.cursor() as cur:
             for batch in batches:
-                cur.executemany(sql, batch)
+                cur.executemany(sql, batch, returning=w.returning)
+                if ids is not None:  # a result per row, in input order
+                    ids.append(self.generated(cur.fetchone() or ()))
+                    while cur.nextset():
+                        ids.append(self.generated(cur.fetchone() or ()))
         self.conn.commit()
+        return ids
 
 
-class DriverCopy(DriverStrategy):
+class _Copy(DriverStrategy):
+    """COPY fed with `write_row`; for upserts and returned ids COPY loads a staging table and
+    one INSERT ... SELECT writes it to the table (both timed)."""
+
+    forms = frozenset({UPSERT, RETURNING})
+    options = ""  # COPY's WITH (...) clause
+
+    def insert(self, batches: Iterable[list[Any]]) -> Returned | None:
+        w = self.table.writes
+        with self.conn.cursor() as cur:
+            if w.staged:
+                cur.execute(text(staging_lines(w)))
+            with cur.copy(text(copy_lines(w, self.options))) as copy:
+                self.set_types(copy)
+                for batch in batches:
+                    for row in batch:
+                        copy.write_row(row)
+            ids = self.insert_staged(cur) if w.staged else None
+        self.conn.commit()
+        return ids
+
+    def set_types(self, copy: psycopg.Copy) -> None:
+        """What COPY must know of the column types before the first row."""
+
+    def insert_staged(self, cur: psycopg.Cursor[Any]) -> Returned | None:
+        w = self.table.writes
+        cur.execute(text(staged_insert_lines(w)))
+        return list(map(self.generated, cur.fetchall())) if w.returning else None
+
+
+class DriverCopy(_Copy):
     """`COPY ... FROM STDIN` in text format, fed with `write_row`.
 
     Use it for bulk ingestion, ETL and firehose loads: no per-row statement at all. It has
-    no ON CONFLICT and returns no ids.
+    no ON CONFLICT and returns no ids: for those it loads a staging table first.
     """
 
     info = STRATEGIES["driver_copy"]
 
-    def insert(self, batches: Iterable[list[Any]]) -> None:
-        table = self.table
-        sql = f"COPY {table.qualified} ({table.column_list}) FROM STDIN"
-        with self.conn.cursor() as cur, cur.copy(sql) as copy:
-            for batch in batches:
-                for row in batch:
-                    copy.write_row(row)
-        self.conn.commit()
 
-
-class DriverCopyBinary(DriverStrategy):
+class DriverCopyBinary(_Copy):
     """`COPY ... FROM STDIN (FORMAT BINARY)` with `set_types`: the fastest path from Python.
 
     Use it for the largest loads when the Python values match the column types exactly
@@ -54,20 +99,14 @@ class DriverCopyBinary(DriverStrategy):
     """
 
     info = STRATEGIES["driver_copy_binary"]
+    options = " (FORMAT BINARY)"
 
     def open(self) -> None:
         super().open()
         register_str_dumpers(self.conn, self.table.spec, self.conn)
 
-    def insert(self, batches: Iterable[list[Any]]) -> None:
-        table = self.table
-        sql = f"COPY {table.qualified} ({table.column_list}) FROM STDIN (FORMAT BINARY)"
-        with self.conn.cursor() as cur, cur.copy(sql) as copy:
-            copy.set_types(table.type_oids)
-            for batch in batches:
-                for row in batch:
-                    copy.write_row(row)
-        self.conn.commit()
+    def set_types(self, copy: psycopg.Copy) -> None:
+        copy.set_types(self.table.type_oids)  # the staging table's are the same
 
 
 class DriverUnnest(DriverStrategy):
@@ -78,23 +117,16 @@ class DriverUnnest(DriverStrategy):
     """
 
     info = STRATEGIES["driver_unnest"]
+    forms = frozenset({UPSERT, RETURNING})
 
-    def insert(self, batches: Iterable[list[Any]]) -> None:
-        table = self.table
-        columns = table.spec.insert_columns
+    def insert(self, batches: Iterable[list[Any]]) -> Returned | None:
+        w = self.table.writes
+        sql = text(insert_lines(w, unnest_lines(w)))
         # unnest() flattens an array of arrays, so an array column travels as text[] of
         # array literals, cast back per row.
-        arrays = ", ".join("%s::text[]" if c.is_array else f"%s::{c.type}[]" for c in columns)
-        names = ", ".join(f"c{i}" for i in range(len(columns)))
-        values = ", ".join(
-            f"c{i}::{c.type}" if c.is_array else f"c{i}" for i, c in enumerate(columns)
-        )
-        sql = (
-            f"INSERT INTO {table.qualified} ({table.column_list})"
-            f" SELECT {values} FROM unnest({arrays}) AS u({names})"
-        )
         literal = array_literal(self.conn)
-        as_literals = [i for i, c in enumerate(columns) if c.is_array]
+        as_literals = [i for i, c in enumerate(w.columns) if c.is_array]
+        ids: Returned | None = [] if w.returning else None
         with self.conn.cursor() as cur:
             for batch in batches:
                 for i in range(0, len(batch), UNNEST_BATCH):
@@ -104,4 +136,7 @@ class DriverUnnest(DriverStrategy):
                     for k in as_literals:
                         values_by_column[k] = list(map(literal, values_by_column[k]))
                     cur.execute(sql, values_by_column)
+                    if ids is not None:
+                        ids += map(self.generated, cur.fetchall())
         self.conn.commit()
+        return ids

@@ -16,7 +16,16 @@ from typing import Any
 
 from advisor.bench.connections import psycopg2_connect
 from advisor.bench.data.datagen import Row, map_columns
-from advisor.bench.strategies.base import Strategy
+from advisor.bench.strategies.base import RETURNING, UPSERT, Returned, Strategy
+from advisor.snippets.sql import (
+    copy_lines,
+    insert_lines,
+    paged_values_lines,
+    row_template_lines,
+    staged_insert_lines,
+    staging_lines,
+    text,
+)
 from advisor.strategy_info import PSYCOPG2_PAGE, STRATEGIES
 from advisor.tables import Column
 
@@ -60,55 +69,75 @@ class Psycopg2ExecuteValues(Psycopg2Strategy):
     """
 
     info = STRATEGIES["psycopg2_execute_values"]
+    forms = frozenset({UPSERT, RETURNING})  # ids come back per page: in no promised order
     convert: Callable[[Row], Row] | None = None
 
     def open(self) -> None:
         super().open()
-        columns = self.table.spec.insert_columns
-        self.convert = map_columns([_psycopg2_value(c) for c in columns])
-        # An array literal has the type of its elements (ARRAY['a'] is text[]), and no
-        # implicit cast leads from text[] to an enum or JSON array: arrays are cast.
-        self.template = (
-            "(" + ", ".join(f"%s::{c.type}" if c.is_array else "%s" for c in columns) + ")"
-        )
+        w = self.table.writes
+        self.convert = map_columns([_psycopg2_value(c) for c in w.columns])
+        # Array columns cast to their type; otherwise execute_values' own "(%s, ...)".
+        arrays = any(c.is_array for c in w.columns)
+        self.template = text(row_template_lines(w)) if arrays else None
 
     def prepare(self, rows: list[Row]) -> list[Any]:
         return rows if self.convert is None else list(map(self.convert, rows))
 
-    def insert(self, batches: Iterable[list[Any]]) -> None:
+    def insert(self, batches: Iterable[list[Any]]) -> Returned | None:
         from psycopg2.extras import execute_values
 
-        table = self.table
-        sql = f"INSERT INTO {table.qualified} ({table.column_list}) VALUES %s"
+        w = self.table.writes
+        sql = text(insert_lines(w, paged_values_lines()))
+        ids: Returned | None = [] if w.returning else None
         with self.conn.cursor() as cur:
             for batch in batches:
-                execute_values(cur, sql, batch, template=self.template, page_size=PSYCOPG2_PAGE)
+                returned = execute_values(
+                    cur,
+                    sql,
+                    batch,
+                    template=self.template,
+                    page_size=PSYCOPG2_PAGE,
+                    fetch=ids is not None,
+                )
+                if ids is not None:
+                    ids += map(self.generated, returned)
         self.conn.commit()
+        return ids
 
 
 class Psycopg2CopyExpert(Psycopg2Strategy):
     """psycopg2 `cursor.copy_expert("COPY ... FROM STDIN (FORMAT csv)", buffer)`: the rows
     written as CSV text by the caller, then COPYed.
 
-    Use it in psycopg2 code bases for bulk loads. The CSV must be exact: NULL is an unquoted
-    empty field and every other value is quoted, which Python's csv module cannot write
-    before 3.12 (it writes None and "" alike). Writing the text is timed: the rows arrive
-    as tuples, as for the other driver paths.
+    Use it in psycopg2 code bases for bulk loads; for upserts and returned ids COPY loads a
+    staging table, which one INSERT ... SELECT writes to the table. The CSV must be exact:
+    NULL is an unquoted empty field and every other value is quoted, which Python's csv
+    module cannot write before 3.12 (it writes None and "" alike). Writing the text is
+    timed: the rows arrive as tuples, as for the other driver paths.
     """
 
     info = STRATEGIES["psycopg2_copy_expert"]
+    forms = frozenset({UPSERT, RETURNING})
 
     def open(self) -> None:
         super().open()
-        self.write_csv = csv_writer(self.table.spec.insert_columns)
+        self.write_csv = csv_writer(self.table.writes.columns)
 
-    def insert(self, batches: Iterable[list[Any]]) -> None:
-        table = self.table
-        sql = f"COPY {table.qualified} ({table.column_list}) FROM STDIN (FORMAT csv)"
+    def insert(self, batches: Iterable[list[Any]]) -> Returned | None:
+        w = self.table.writes
+        ids: Returned | None = None
         with self.conn.cursor() as cur:
+            if w.staged:
+                cur.execute(text(staging_lines(w)))
+            sql = text(copy_lines(w, " (FORMAT csv)"))
             for batch in batches:
                 cur.copy_expert(sql, io.StringIO(self.write_csv(batch)))
+            if w.staged:
+                cur.execute(text(staged_insert_lines(w)))
+                if w.returning:
+                    ids = list(map(self.generated, cur.fetchall()))
         self.conn.commit()
+        return ids
 
 
 # --- CSV as COPY ... (FORMAT csv) reads it --------------------------------------------------

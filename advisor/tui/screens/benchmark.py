@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -14,14 +15,15 @@ from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from advisor.advice.recommendation import Recommendation
 from advisor.errors import InputError
-from advisor.results import BenchPlan
+from advisor.results import BenchPlan, BenchReport
 from advisor.strategy_info import ALL_IDS, STRATEGIES, StrategyInfo
 from advisor.tui.widgets.bench_panel import TAB_KEYS, BenchPanel
 from advisor.tui.widgets.checks import CheckList
 from advisor.tui.widgets.validators import Raises
-from advisor.units import parse_count
+from advisor.units import parse_count, parse_share
 
 if TYPE_CHECKING:
+    from advisor.advice.verdict import Verdict
     from advisor.tui.app import AdvisorApp
 
 
@@ -46,13 +48,16 @@ class BenchmarkScreen(Screen[None]):
         "gets its native input built while the clock is paused; every run is verified "
         "(row count and content checksum); the table shows medians with min–max, and on a "
         "narrow terminal leaves out the layer, the spread and memory first (never "
-        "`verified`). **1** and **2** show the chart and the results. **Esc** cancels a run: "
+        "`verified`). **1** and **2** show the chart and the results; after a run from the "
+        "advice, **v** shows the advice recomputed from the measurement, with its verdict. "
+        "**Esc** cancels a run: "
         "it stops after the current batch and the sandbox schema is dropped."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "run", "Run"),
         Binding("e", "edit", "Edit plan"),
         Binding("s", "save", "Save profile"),
+        Binding("v", "verdict", "Measured advice"),
         Binding("escape", "cancel", "Cancel run"),
         Binding("escape", "back", "Back"),
         *TAB_KEYS,
@@ -62,6 +67,8 @@ class BenchmarkScreen(Screen[None]):
         super().__init__()
         self.plan = plan
         self.recommendation = recommendation
+        # The advice recomputed from the last run, and its verdict (set by _judge).
+        self.measured: tuple[Recommendation, Verdict] | None = None
 
     def compose(self) -> ComposeResult:
         target = cast("AdvisorApp", self.app).target_label()
@@ -85,6 +92,19 @@ class BenchmarkScreen(Screen[None]):
                 with Horizontal(classes="field compact"):
                     yield Label("timed runs  ", classes="field-label")
                     yield Input(str(self.plan.repeat), id="repeat", type="integer", compact=True)
+                semantics = self.plan.semantics
+                if semantics.upsert:  # the workload's answer; the share is the bench's own
+                    with Horizontal(classes="field compact"):
+                        yield Label("conflicts   ", classes="field-label")
+                        yield Input(
+                            f"{semantics.conflicts:g}",
+                            id="conflicts",
+                            validators=[Raises(parse_share)],
+                            validate_on=["changed"],
+                            compact=True,
+                        )
+                if not semantics.plain:
+                    yield Static(f"measuring {semantics.describe()}", id="semantics", markup=False)
                 yield Static("", id="plan-error", classes="error-text")
                 yield Static(f"target: {target}", id="target", markup=False)
                 yield Button("Run ▸", variant="primary", id="run", compact=True)
@@ -103,10 +123,15 @@ class BenchmarkScreen(Screen[None]):
             repeat = int(self.query_one("#repeat", Input).value)
         except ValueError:  # also a number too long to convert
             raise InputError("timed runs must be a whole number of at least 1") from None
-        # The rest of the plan (semantics, distance, table, the recommended strategy) is the
-        # workload's, as the card made it.
+        semantics = self.plan.semantics
+        if semantics.upsert:  # the share of conflicts is the bench's own; the rest is asked
+            share = parse_share(self.query_one("#conflicts", Input).value)
+            semantics = replace(semantics, conflicts=share)
+        # The rest of the plan (distance, table, the recommended strategy) is the workload's,
+        # as the card made it.
         plan = replace(
             self.plan,
+            semantics=semantics,
             rows=parse_count(self.query_one("#rows", Input).value, what="rows"),
             repeat=repeat,
             strategies=[sid for sid in ALL_IDS if sid in chosen],
@@ -127,6 +152,8 @@ class BenchmarkScreen(Screen[None]):
             return not running and not self.query_one("#plan").display
         if action == "save":
             return not running and panel.finished is not None
+        if action == "verdict":
+            return not running and self.measured is not None
         if action == "cancel":
             return running
         if action == "show_tab":
@@ -182,11 +209,48 @@ class BenchmarkScreen(Screen[None]):
     def on_bench_panel_finished(self, message: BenchPanel.Finished) -> None:
         self.notify(
             "every run verified"
-            if all(r.verified for r in message.report.results if not r.unavailable)
+            if all(r.verified for r in message.report.results if not r.not_run)
             else "some runs were NOT verified: see the results",
             title="Benchmark done",
         )
         self._refresh_target()
+        self.measured = None
+        if self.recommendation is not None:
+            self._judge(self.recommendation, message.report)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="verdict")
+    def _judge(self, rec: Recommendation, report: BenchReport) -> None:
+        """The advice recomputed from the measurement, with its verdict (a user's table is
+        read again from the server, for the snippet)."""
+        from advisor.advice.estimates import measurements_from_report
+        from advisor.advice.rules import recommend
+        from advisor.advice.verdict import verdict
+        from advisor.snippets.table import STANDARD_TABLE
+
+        measured = measurements_from_report(report)
+        if not measured:
+            return  # nothing verified: nothing to judge by (the panel says why)
+        table = STANDARD_TABLE
+        if report.plan.table is not None:
+            from advisor.bench.introspect import snippet_table
+
+            table = snippet_table(cast("AdvisorApp", self.app).target(), report.plan.table)
+        where = report.environment.target_description
+        origin = f"measured now at {report.plan.rows:,} rows on {where}"
+        after = recommend(rec.workload, measured, table, origin=origin)
+        found = verdict(rec, after, report.plan.rows)
+        self.app.call_from_thread(self._judged, after, found)
+
+    def _judged(self, after: Recommendation, found: Verdict) -> None:
+        self.measured = (after, found)
+        self.notify(f"{found.text} (v shows the advice recomputed from it)", title="Verdict")
+        self.refresh_bindings()
+
+    def action_verdict(self) -> None:
+        from advisor.tui.screens.recommendation import RecommendationScreen
+
+        if self.measured is not None:
+            self.app.push_screen(RecommendationScreen(*self.measured))
 
     def on_bench_panel_stopped(self, message: BenchPanel.Stopped) -> None:
         self.query_one("#plan").display = True  # the panel told the user why; try again

@@ -268,7 +268,8 @@ class QuestionnaireScreen(Screen[None]):
             error.update(in_words(str(exc)))
             error.scroll_visible()
             return
-        self.app.push_screen(RecommendationScreen(recommend(workload)))
+        measured, origin = cast("AdvisorApp", self.app).estimates()
+        self.app.push_screen(RecommendationScreen(recommend(workload, measured, origin=origin)))
 
     def action_open_profile(self) -> None:
         from advisor.profiles.profile import default_directory

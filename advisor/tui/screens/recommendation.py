@@ -4,11 +4,12 @@ own, and what to do next."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar, cast
 
 from rich.console import Group
 from rich.syntax import Syntax
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import ScrollableContainer, VerticalScroll
@@ -16,7 +17,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from advisor.advice.recommendation import Recommendation
+from advisor.advice.verdict import Verdict
 from advisor.report.card import card_blocks
+
+if TYPE_CHECKING:
+    from advisor.profiles.calibration import Calibration
+    from advisor.tui.app import AdvisorApp
 
 
 class RecommendationScreen(Screen[None]):
@@ -27,21 +33,24 @@ class RecommendationScreen(Screen[None]):
         "scrolls sideways rather than wrap, **c** copies it to the clipboard through the "
         "terminal (OSC 52: some terminals and tmux need it allowed) and **w** writes it to a "
         "file. **b** measures the advice on a real PostgreSQL; **s** saves the whole decision "
-        "as a TOML profile."
+        "as a TOML profile; **k** calibrates the estimates on this machine (every strategy "
+        "briefly, about 15 s; kept for later runs, as `advisor calibrate` does)."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("b", "benchmark", "Benchmark"),
         Binding("s", "save", "Save profile"),
         Binding("c", "copy", "Copy code"),
         Binding("w", "write", "Write file"),
+        Binding("k", "calibrate", "Calibrate"),
         Binding("escape", "change", "Answers"),
         Binding("1", "show_tab('tab-card')", "Advice tab", show=False),
         Binding("2", "show_tab('tab-code')", "Snippet tab", show=False),
     ]
 
-    def __init__(self, recommendation: Recommendation) -> None:
+    def __init__(self, recommendation: Recommendation, found: Verdict | None = None) -> None:
         super().__init__()
         self.recommendation = recommendation
+        self.found = found  # when the advice was recomputed from a benchmark
 
     def compose(self) -> ComposeResult:
         rec = self.recommendation
@@ -50,7 +59,8 @@ class RecommendationScreen(Screen[None]):
         yield Header()
         with TabbedContent(id="rec-tabs"):
             with TabPane("1 Advice", id="tab-card"), VerticalScroll(id="card"):
-                spaced = [part for block in card_blocks(rec) for part in (block, Text(""))]
+                blocks = card_blocks(rec, self.found)
+                spaced = [part for block in blocks for part in (block, Text(""))]
                 yield Static(Group(*spaced), id="card-body")  # as the CLI prints it
             with TabPane("2 Snippet", id="tab-code"), ScrollableContainer(id="code"):
                 # Never wrapped: a wrapped line would lose its indentation, and Python its
@@ -100,6 +110,31 @@ class RecommendationScreen(Screen[None]):
         self.app.push_screen(
             SaveDialog(suggested, "Write the snippet to a file", ".py", "Write"), chosen
         )
+
+    def action_calibrate(self) -> None:
+        self.notify("probing every strategy at 1k and 10k rows: about 15 s", title="Calibrating")
+        self._calibrate()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="calibrate")
+    def _calibrate(self) -> None:
+        from advisor.errors import AdvisorError
+        from advisor.profiles import calibration
+
+        try:
+            found, _ = calibration.calibrate(cast("AdvisorApp", self.app).target())
+        except AdvisorError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", title="Calibrate")
+            return
+        self.app.call_from_thread(self._calibrated, found)
+
+    def _calibrated(self, found: Calibration) -> None:
+        """The same answers, estimated from the calibration: the card is drawn again."""
+        from advisor.advice.rules import recommend
+
+        w = self.recommendation.workload
+        rec = recommend(w, list(found.measurements), origin=found.origin)
+        self.app.switch_screen(RecommendationScreen(rec))
+        self.app.notify(f"estimates now from: {found.origin}", title="Calibrated")
 
     def action_benchmark(self) -> None:
         from advisor.advice.plan import plan_for

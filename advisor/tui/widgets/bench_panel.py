@@ -168,6 +168,8 @@ class BenchPanel(Vertical):
         elif isinstance(event, CeilingFinished) and self.report is not None:
             self.report.ceiling = event.ceiling
         elif isinstance(event, StrategyFinished) and self.report is not None:
+            if event.result.not_run:  # n/a, never run: its bar would wait forever
+                self.query_one(f"#row-{event.result.strategy}").display = False
             self.report.results.append(event.result)
             self._refresh_results()
 
@@ -224,7 +226,7 @@ class BenchPanel(Vertical):
             self._refresh_results()
             overall = self.query_one("#overall", ProgressBar)
             overall.update(progress=overall.total or 0)
-            verified = all(r.verified for r in self.report.results if not r.unavailable)
+            verified = all(r.verified for r in self.report.results if not r.not_run)
             outcome = "every run verified" if verified else "some runs NOT verified: see Results"
             self.query_one("#now", Static).update(
                 f"done in {self.report.elapsed_s:.1f} s; {outcome}"
