@@ -37,7 +37,8 @@ from advisor.tui.widgets.checks import CheckList
 from tests.chart_text import comparison_bars
 from tests.dbutil import sandbox_exists
 from tests.plans import STRATEGY_IDS
-from tests.tui_util import footer_text, screen_textfrom tests.waiting import PATIENCE_S
+from tests.tui_util import footer_text, screen_text
+from tests.waiting import PATIENCE_S
 
 CHOICES = {
     "shape": ["objects", "dicts", "tuples", "csv", "dataframe"],

@@ -5,8 +5,8 @@ inside the event loop, it never blocks it."""
 from __future__ import annotations
 
 from advisor.snippets.code import JSON_TYPES, Code, comment, py_str
-from advisor.snippets.psycopg import copy_csv, copy_rows, insert_sql
-from advisor.snippets.sql import numbered_values_lines
+from advisor.snippets.psycopg import copy_csv, copy_rows
+from advisor.snippets.sql import insert_lines, numbered_values_lines
 from advisor.snippets.sqlalchemy import (
     MERGE_COMMENT,
     core_table,
@@ -125,7 +125,7 @@ def _json_codecs(code: Code) -> list[str]:
 
 def asyncpg_executemany(code: Code) -> str:
     code.need("asyncpg")
-    insert_sql(code, numbered_values_lines(code.writes))
+    code.sql_constant("SQL", insert_lines(code.writes, numbered_values_lines(code.writes)))
     fn = [code.signature("conn: asyncpg.Connection", is_async=True), *code.as_tuples()]
     fn += _json_codecs(code)
     fn += [

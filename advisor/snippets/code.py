@@ -309,8 +309,7 @@ class Code:
             return []
         self.columns_constant()
         if shape is InputShape.OBJECTS:
-            self.need("operator", "attrgetter")
-            return ["    rows = [attrgetter(*COLUMNS)(obj) for obj in objs]"]
+            return [f"    rows = [{self.attributes('obj')} for obj in objs]"]
         if shape is InputShape.DATAFRAME:
             return [
                 *FRAME_TO_PYTHON,
@@ -320,6 +319,18 @@ class Code:
         if shape is InputShape.CSV:
             self.csv_parser()
         return [*self.as_dicts(), "    rows = [itemgetter(*COLUMNS)(row) for row in rows]"]
+
+    @property
+    def by_attrgetter(self) -> bool:
+        """Whether attrgetter can read the columns: it reads "a.b" as obj.a.b."""
+        return not any("." in n for n in self.names)
+
+    def attributes(self, obj: str) -> str:
+        """`obj`'s COLUMNS attributes as a tuple."""
+        if not self.by_attrgetter:
+            return f"tuple(getattr({obj}, c) for c in COLUMNS)"
+        self.need("operator", "attrgetter")
+        return f"attrgetter(*COLUMNS)({obj})"
 
     def shape_helpers(self) -> None:
         """Module-level helpers `as_dicts` needs."""

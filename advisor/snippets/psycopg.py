@@ -6,6 +6,7 @@ from advisor.snippets.code import JSON_TYPES, Code
 from advisor.snippets.sql import (
     copy_lines,
     insert_lines,
+    percent_placeholders,
     staged_insert_lines,
     staging_lines,
     unnest_lines,
@@ -31,19 +32,20 @@ def array_item(value: Any) -> str:
 
 
 def insert_sql(code: Code, values: list[str]) -> None:
-    """The SQL constant of an INSERT strategy, with ON CONFLICT and RETURNING as asked."""
-    code.sql_constant("SQL", insert_lines(code.writes, values))
+    """The SQL constant of an INSERT with parameters, with ON CONFLICT and RETURNING as asked."""
+    code.sql_constant("SQL", percent_placeholders(insert_lines(code.writes, values)))
 
 
 def driver_executemany(code: Code) -> str:
     code.need("psycopg")
     shape = code.w.shape
     fn = [code.signature("conn: psycopg.Connection")]
-    named = shape in (InputShape.DICTS, InputShape.CSV)  # dicts bind by name, as they are
-    if shape is InputShape.CSV:
+    # Dicts bind by name, as they are, when their keys can be placeholders.
+    named = shape in (InputShape.DICTS, InputShape.CSV) and code.writes.bindable_by_name
+    if named and shape is InputShape.CSV:
         code.csv_parser()
         fn += code.as_dicts()
-    elif shape in (InputShape.OBJECTS, InputShape.DATAFRAME):
+    elif not named:
         fn += code.as_tuples()
     insert_sql(code, values_lines(code.writes, named=named))
     if code.w.returning:
@@ -153,10 +155,13 @@ def copy_rows(code: Code, options: str, set_types: bool, *, is_async: bool = Fal
     if shape is InputShape.TUPLES:
         row = "row"
     else:
-        getter = "attrgetter" if shape is InputShape.OBJECTS else "itemgetter"
-        code.need("operator", getter)
         code.columns_constant()
-        fn.append(f"    get = {getter}(*COLUMNS)")
+        if shape is InputShape.OBJECTS and not code.by_attrgetter:
+            row = code.attributes("obj")
+        else:
+            getter = "attrgetter" if shape is InputShape.OBJECTS else "itemgetter"
+            code.need("operator", getter)
+            fn.append(f"    get = {getter}(*COLUMNS)")
     if set_types:
         fn += _send_as_text(code, is_async=is_async)
     dumper = [] if set_types else code.json_dumper("        ")

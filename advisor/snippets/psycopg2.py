@@ -16,7 +16,12 @@ from advisor.snippets.psycopg import (
     insert_sql,
     staging,
 )
-from advisor.snippets.sql import copy_lines, paged_values_lines, row_template_lines
+from advisor.snippets.sql import (
+    copy_lines,
+    paged_values_lines,
+    percent_placeholders,
+    row_template_lines,
+)
 from advisor.workload import InputShape
 
 CONNECTION = "conn: connection"
@@ -43,7 +48,7 @@ def psycopg2_execute_values(code: Code) -> str:
     if any(c.is_array for c in code.columns):
         code.sql_constant(
             "TEMPLATE",
-            row_template_lines(code.writes),
+            percent_placeholders(row_template_lines(code.writes)),
             comment="ARRAY[...] is text[] for text values: arrays are cast to the column type",
         )
         template = ", template=TEMPLATE"

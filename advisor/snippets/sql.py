@@ -8,6 +8,7 @@ within 79 columns and a strategy can run exactly the same string.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from advisor.snippets.table import SnippetTable
 from advisor.tables import Column
 
 SQL_WIDTH = 72  # a SQL fragment line: with its indent and quotes, the code stays in 79
+_QUOTED_NAME = re.compile(r'"(?:[^"]|"")*"')
 STAGING = "staging"  # the temporary table COPY loads when it cannot write the table directly
 
 
@@ -38,6 +40,12 @@ class Writes:
     @property
     def sql_names(self) -> tuple[str, ...]:
         return tuple(self.table.sql[n] for n in self.names)
+
+    @property
+    def bindable_by_name(self) -> bool:
+        """Whether every name can be a `%(name)s` placeholder: one ends at the first ")", and a
+        % or a quote in it would be taken for SQL around it (see `percent_placeholders`)."""
+        return not any(ch in n for n in self.names for ch in '%()"')
 
     @property
     def upserting(self) -> bool:
@@ -70,6 +78,12 @@ class Writes:
 def text(lines: Sequence[str]) -> str:
     """The SQL a list of fragments stands for."""
     return "".join(lines)
+
+
+def percent_placeholders(lines: Sequence[str]) -> list[str]:
+    """The statement for a driver whose placeholders start with % (psycopg, psycopg2, for a
+    query with parameters): a % inside a quoted name is doubled, or it would be read as one."""
+    return [_QUOTED_NAME.sub(lambda m: m[0].replace("%", "%%"), line) for line in lines]
 
 
 def sql_lines(head: str, items: Sequence[str], tail: str) -> list[str]:
@@ -108,7 +122,8 @@ def insert_lines(w: Writes, values: list[str]) -> list[str]:
 
 
 def values_lines(w: Writes, *, named: bool) -> list[str]:
-    """` VALUES (%s, ...)`, or `%(name)s` placeholders for rows given as dicts."""
+    """` VALUES (%s, ...)`, or `%(name)s` placeholders for rows given as dicts (only when
+    `w.bindable_by_name`)."""
     return sql_lines(" VALUES (", [f"%({n})s" if named else "%s" for n in w.names], ")")
 
 

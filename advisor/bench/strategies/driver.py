@@ -13,6 +13,7 @@ from advisor.bench.strategies.base import RETURNING, UPSERT, DriverStrategy, Ret
 from advisor.snippets.sql import (
     copy_lines,
     insert_lines,
+    percent_placeholders,
     staged_insert_lines,
     staging_lines,
     text,
@@ -38,7 +39,7 @@ class DriverExecutemany(DriverStrategy):
 
     def insert(self, batches: Iterable[list[Any]]) -> Returned | None:
         w = self.table.writes
-        sql = text(insert_lines(w, values_lines(w, named=False)))
+        sql = text(percent_placeholders(insert_lines(w, values_lines(w, named=False))))
         ids: Returned | None = [] if w.returning else None
         with self.conn.cursor() as cur:
             for batch in batches:
@@ -121,7 +122,7 @@ class DriverUnnest(DriverStrategy):
 
     def insert(self, batches: Iterable[list[Any]]) -> Returned | None:
         w = self.table.writes
-        sql = text(insert_lines(w, unnest_lines(w)))
+        sql = text(percent_placeholders(insert_lines(w, unnest_lines(w))))
         # unnest() flattens an array of arrays, so an array column travels as text[] of
         # array literals, cast back per row.
         literal = array_literal(self.conn)

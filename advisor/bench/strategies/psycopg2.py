@@ -21,6 +21,7 @@ from advisor.snippets.sql import (
     copy_lines,
     insert_lines,
     paged_values_lines,
+    percent_placeholders,
     row_template_lines,
     staged_insert_lines,
     staging_lines,
@@ -78,7 +79,7 @@ class Psycopg2ExecuteValues(Psycopg2Strategy):
         self.convert = map_columns([_psycopg2_value(c) for c in w.columns])
         # Array columns cast to their type; otherwise execute_values' own "(%s, ...)".
         arrays = any(c.is_array for c in w.columns)
-        self.template = text(row_template_lines(w)) if arrays else None
+        self.template = text(percent_placeholders(row_template_lines(w))) if arrays else None
 
     def prepare(self, rows: list[Row]) -> list[Any]:
         return rows if self.convert is None else list(map(self.convert, rows))
@@ -87,7 +88,7 @@ class Psycopg2ExecuteValues(Psycopg2Strategy):
         from psycopg2.extras import execute_values
 
         w = self.table.writes
-        sql = text(insert_lines(w, paged_values_lines()))
+        sql = text(percent_placeholders(insert_lines(w, paged_values_lines())))
         ids: Returned | None = [] if w.returning else None
         with self.conn.cursor() as cur:
             for batch in batches:
