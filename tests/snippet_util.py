@@ -155,6 +155,26 @@ def params(rows: int) -> list[Any]:
     return [pytest.param(sid, w, id=variant_id(sid, w)) for sid, w in variants(rows)]
 
 
+def sampled(cases: list[Any]) -> list[Any]:
+    """The whole matrix for `make test-all`; `make test` runs a sample that still holds every
+    strategy, every input shape and every strategy group's upsert and returning forms (and
+    every table, where the cases have one): the first case of each, the others marked slow.
+    A case's values end with (strategy, workload)."""
+    seen: set[tuple[object, ...]] = set()
+    out = []
+    for case in cases:
+        *head, sid, w = case.values
+        group = STRATEGIES[sid].group
+        keys = {("strategy", sid), ("shape", w.shape), (group, w.upsert, w.returning)}
+        keys |= {("case", *head)}
+        if keys - seen:
+            seen |= keys
+            out.append(case)
+        else:
+            out.append(pytest.param(*case.values, id=case.id, marks=pytest.mark.slow))
+    return out
+
+
 def import_snippet(code: str, tmp: Path) -> dict[str, Any]:
     """The snippet saved as a file and imported, as a user would (mapped classes need that)."""
     path = tmp / "snippet.py"

@@ -30,6 +30,7 @@ from tests.snippet_util import (
     check_tidy,
     import_snippet,
     params,
+    sampled,
     variant_id,
     variants,
     workload,
@@ -66,7 +67,7 @@ def test_inside_an_event_loop_the_function_is_async(strategy: str, head: str) ->
         assert "await asyncio.to_thread(insert_frame, " in code, "blocking: off the loop"
 
 
-@pytest.mark.parametrize(("strategy", "workload"), VARIANTS)
+@pytest.mark.parametrize(("strategy", "workload"), sampled(VARIANTS))
 def test_snippet_is_tidy_python(strategy: str, workload: Workload) -> None:
     check_tidy(snippet(strategy, workload))
 
@@ -149,7 +150,7 @@ def _stored(conninfo: str) -> tuple[list[tuple[Any, ...]], list[int]]:
     return [tuple(r[:-1]) for r in rows], [r[-1] for r in rows]
 
 
-@pytest.mark.parametrize(("strategy", "workload"), VARIANTS)
+@pytest.mark.parametrize(("strategy", "workload"), sampled(VARIANTS))
 def test_snippet_inserts_the_rows(
     strategy: str, workload: Workload, conninfo: str, tmp_path: Path
 ) -> None:

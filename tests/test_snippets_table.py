@@ -32,6 +32,7 @@ from tests.snippet_util import (
     call_snippet,
     check_tidy,
     import_snippet,
+    sampled,
     variant_id,
     variants,
     workload,
@@ -250,7 +251,7 @@ def _run(
     return code
 
 
-@pytest.mark.parametrize(("name", "strategy", "w"), VARIANTS)
+@pytest.mark.parametrize(("name", "strategy", "w"), sampled(VARIANTS))
 def test_snippet_writes_the_users_table(
     name: str,
     strategy: str,
