@@ -25,6 +25,8 @@ from advisor.tui.screens.questionnaire import QuestionnaireScreen
 
 if TYPE_CHECKING:
     from advisor.advice.estimates import Measurement
+    from advisor.advice.recommendation import Recommendation
+    from advisor.advice.verdict import Verdict
     from advisor.bench.server import Target
 
 
@@ -104,6 +106,12 @@ class AdvisorApp(App[None]):
             self.push_screen(ErrorDialog("Cannot open the profile", str(exc)))
             return
         self.push_screen(ProfileScreen(profile, path))
+
+    def show_advice(self, rec: Recommendation, found: Verdict | None = None) -> None:
+        """The card, pushed here so that the screens that lead to it need not import it."""
+        from advisor.tui.screens.recommendation import RecommendationScreen
+
+        self.push_screen(RecommendationScreen(rec, found))
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

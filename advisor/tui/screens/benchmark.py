@@ -247,10 +247,8 @@ class BenchmarkScreen(Screen[None]):
         self.refresh_bindings()
 
     def action_verdict(self) -> None:
-        from advisor.tui.screens.recommendation import RecommendationScreen
-
         if self.measured is not None:
-            self.app.push_screen(RecommendationScreen(*self.measured))
+            cast("AdvisorApp", self.app).show_advice(*self.measured)
 
     def on_bench_panel_stopped(self, message: BenchPanel.Stopped) -> None:
         self.query_one("#plan").display = True  # the panel told the user why; try again
