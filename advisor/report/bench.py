@@ -90,7 +90,7 @@ def summary_line(report: BenchReport) -> str:
     semantics = "" if plan.semantics.plain else f", {plan.semantics.describe()}"
     where = report.environment.target_description
     return (
-        f"{counted(plan.rows, 'row')} Ã {counted(plan.repeat, 'run')}{warm}, {data}{semantics},"
+        f"{counted(plan.rows, 'row')} × {counted(plan.repeat, 'run')}{warm}, {data}{semantics},"
         f" on {where}"
     )
 

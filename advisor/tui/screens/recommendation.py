@@ -39,8 +39,8 @@ class RecommendationScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("b", "benchmark", "Benchmark"),
         Binding("s", "save", "Save profile"),
-        Binding("c", "copy", "Copy code"),
-        Binding("w", "write", "Write file"),
+        Binding("c", "copy", "Copy"),
+        Binding("w", "write", "Write"),
         Binding("k", "calibrate", "Calibrate"),
         Binding("escape", "change", "Answers"),
         Binding("1", "show_tab('tab-card')", "Advice tab", show=False),
