@@ -27,6 +27,16 @@ SEMANTICS = {
     "returning": Semantics(returning=True),
     "both": Semantics(upsert=True, conflicts=0.5, returning=True),
 }
+
+
+def quick(*fast: str) -> list[object]:
+    """Every semantics, those not in `fast` marked slow (make test-all runs them)."""
+    return [
+        pytest.param(name, id=name, marks=() if name in fast else pytest.mark.slow)
+        for name in SEMANTICS
+    ]
+
+
 NO_FORM = {"orm_bulk_save_objects"}  # the one sync strategy without upsert or returning forms
 NEW = [sid for sid in ALL_IDS if sid not in SYNC_IDS]
 # The forms of the twelve beyond the seed article's eight; the others have none (n/a).
@@ -74,14 +84,14 @@ def _assert_all_verified(report: BenchReport) -> None:
         assert r.runs_verified == [True] and len(r.warmup_s) == 1
 
 
-@pytest.mark.parametrize("name", SEMANTICS)
+@pytest.mark.parametrize("name", quick("both"))
 def test_every_strategy_verifies_on_the_standard_table(target: Target, name: str) -> None:
     report = run_benchmark(target, _plan(SEMANTICS[name]))
     _assert_all_verified(report)
     assert report.ceiling is None
 
 
-@pytest.mark.parametrize("name", SEMANTICS)
+@pytest.mark.parametrize("name", quick("upsert-1"))
 def test_every_strategy_verifies_on_a_users_table(target: Target, name: str) -> None:
     # shop.orders: the primary key is generated, so the key is the unique reference; the
     # database fills in three columns (id, ticket, total), returned as tuples.
@@ -154,8 +164,13 @@ def test_a_new_strategy_without_a_form_says_why(
     assert reason in (IMPLEMENTATIONS[sid].unsupported(semantics) or ""), sid
 
 
-@pytest.mark.parametrize("name", ["upsert-0.5", "returning", "both"])
-@pytest.mark.parametrize("table", [None, "shop.orders"], ids=["standard", "shop.orders"])
+@pytest.mark.parametrize(
+    "name", ["upsert-0.5", pytest.param("returning", marks=pytest.mark.slow), "both"]
+)
+@pytest.mark.parametrize(
+    "table",
+    [pytest.param(None, id="standard", marks=pytest.mark.slow), "shop.orders"],
+)
 def test_the_new_strategies_verify_their_forms_and_the_others_are_na(
     target: Target, table: str | None, name: str
 ) -> None:
