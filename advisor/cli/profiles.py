@@ -26,14 +26,18 @@ if TYPE_CHECKING:
     "--update", is_flag=True, help="Save the new measurement into the profile and its history."
 )
 @click.option(
-    "--check", is_flag=True, help="Exit 1 when a strategy is >10% slower or fails verification."
+    "--check",
+    is_flag=True,
+    help="Exit 1 when a strategy is slower beyond noise or fails verification.",
 )
 def rerun(profile_path: str, dsn: str | None, no_chart: bool, update: bool, check: bool) -> None:
     """Re-measure a saved profile's benchmark plan and compare with what it saved.
 
     Runs the same strategies, rows, repeats and data set as saved (on --dsn or the
-    embedded server) and shows saved and new rows/s side by side. A strategy more than
-    10% slower than saved is flagged. --update appends the new run to the profile's
+    embedded server) and shows saved and new rows/s side by side. A strategy is flagged
+    slower only beyond noise: its median more than 10% below the saved one and every new
+    run slower than every saved run, with at least 3 runs a side (else "within noise").
+    --update appends the new run to the profile's
     history (a profile made by `advisor recommend --save` gets its first measurement).
 
     \b

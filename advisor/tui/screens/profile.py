@@ -33,9 +33,9 @@ class ProfileScreen(Screen[None]):
         "profile. Only strategies that fit the answers count as the fastest: a high "
         "correctness keeps the ORM, binary COPY is for correctness low. **r** re-runs its "
         "benchmark plan on the current server and compares saved and new rows/s in a third "
-        "tab (a strategy more than 10% slower is flagged); **u** writes the new measurement "
-        "into this profile and its history; **s** saves it under another name. **1**, **2** "
-        "and **3** show the chart, the results and the comparison."
+        "tab (a strategy more than 10% slower, every run apart, is flagged); **u** writes the "
+        "new measurement into this profile and its history; **s** saves it under another "
+        "name. **1**, **2** and **3** show the chart, the results and the comparison."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "rerun", "Re-run"),
@@ -141,9 +141,9 @@ class ProfileScreen(Screen[None]):
         self.refresh_bindings()  # 3 shows this tab from now on
         slower = [c.strategy for c in comparisons if c.slower]
         self.notify(
-            f"more than 10% slower: {', '.join(slower)}"
+            f"slower beyond noise: {', '.join(slower)}"
             if slower
-            else "no strategy is more than 10% slower",
+            else "no strategy slower beyond noise",
             title="Saved vs new",
             severity="warning" if slower else "information",
         )
