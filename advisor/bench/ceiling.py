@@ -34,7 +34,7 @@ def measure(session: Session) -> CeilingResult:
         _load_once(session)
     except (psycopg.Error, ValueError, OverflowError) as exc:
         # driver_copy_binary's own runs report the same problem as a finding.
-        table.reset()
+        table.reset(checkpoint=False)
         reason = first_line(exc)
         return CeilingResult(
             method=SERVER_FILE,
@@ -54,13 +54,13 @@ def measure(session: Session) -> CeilingResult:
             result.verified = _timed_runs(session, conn, sql, result)
         finally:
             conn.close()
-    table.reset()
+    table.reset(checkpoint=False)
     return result
 
 
 def _load_once(session: Session) -> None:
     """Put the input rows into the table from Python (untimed) so the server can dump them."""
-    session.table.reset()
+    session.table.reset(checkpoint=False)
     loader = create("driver_copy_binary", session.target, session.table)
     loader.open()
     try:
@@ -124,7 +124,7 @@ def _timed_runs(
     for phase, runs in (("warmup", plan.warmup), ("run", plan.repeat)):
         for run in range(1, runs + 1):
             session.check_cancel()
-            session.table.reset()
+            session.table.reset(checkpoint=phase == "run")
             session.emit(
                 Progress("ceiling", phase, run, runs, 0, plan.rows, session.step, session.steps)
             )
