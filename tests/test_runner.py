@@ -197,3 +197,20 @@ def test_memory_is_measured_on_a_sample_and_says_so(target: Target) -> None:
     )
     assert full.results[0].peak_rows == 2_500
     assert not any("on a sample" in note for note in full.notes)
+
+
+def test_the_ceiling_falls_back_to_insert_select_when_the_server_cannot_see_the_file(
+    target: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As when the server runs in a container: its first load of our file fails."""
+
+    def unseen_file(session: Any, tmp: Any) -> str:
+        table = session.table
+        return f"COPY {table.qualified} FROM '/nonexistent/advisor/rows.bin' (FORMAT BINARY)"
+
+    monkeypatch.setattr(ceiling, "_server_file_sql", unseen_file)
+    report = run_benchmark(target, _plan(rows=1_000, ceiling=True, strategies=["driver_copy"]))
+    assert report.ceiling is not None
+    assert report.ceiling.method == ceiling.STAGING
+    assert report.ceiling.verified and len(report.ceiling.runs_s) == 1
+    assert not sandbox_exists(target)
