@@ -214,3 +214,12 @@ def test_the_ceiling_falls_back_to_insert_select_when_the_server_cannot_see_the_
     assert report.ceiling.method == ceiling.STAGING
     assert report.ceiling.verified and len(report.ceiling.runs_s) == 1
     assert not sandbox_exists(target)
+
+
+def test_the_memory_sample_is_built_before_tracing(target: Target) -> None:
+    """The traced sample's input is built before tracing starts, as the full volume's is:
+    its figure is what the insert allocates, not marked as including a batch."""
+    (result,) = run_benchmark(
+        target, _plan(rows=60_000, memory=True, strategies=["driver_copy"])
+    ).results
+    assert result.peak_rows == SAMPLE_ROWS and not result.peak_includes_batch

