@@ -49,6 +49,8 @@ class BenchPlan:
     data: str = "standard"
     table: str | None = None
     memory: bool = True
+    # The memory pass traces the whole volume instead of a sample (see bench.session).
+    memory_full: bool = False
     ceiling: bool = True
     seed: int = 42
     batch_rows: int = 50_000  # rows per batch; a run is one transaction over all batches
@@ -92,7 +94,7 @@ class BenchPlan:
                 raise InputError(
                     f"{where}{name} must be a whole number from {low:,} to {high:,}, not {value!r}"
                 )
-        for name in ("memory", "ceiling"):
+        for name in ("memory", "memory_full", "ceiling"):
             if not isinstance(getattr(self, name), bool):
                 raise InputError(f"{where}{name} must be true or false")
         if not self.strategies:
@@ -211,6 +213,7 @@ class StrategyResult(Timings):
     runs_verified: list[bool] = field(default_factory=list)
     problem: str | None = None  # what the first failed verification found
     peak_mib: float | None = None  # Python heap the insert allocated, in the memory pass
+    peak_rows: int | None = None  # rows the memory pass inserted: a sample, or all of them
     peak_includes_batch: bool = False  # input too large to prebuild: one batch is counted
     error: str | None = None  # the strategy could not insert the rows at all
     unavailable: str | None = None  # not run: its optional library is missing (and the fix)

@@ -1,15 +1,20 @@
 """`advisor bench` and `advisor strategies` through the entry point."""
 
+import io
 import json
 import signal
+import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from advisor.bench.events import Progress
 from advisor.bench.server import Target
 from advisor.bench.strategies import IMPLEMENTATIONS
 from advisor.bench.strategies.driver import DriverCopy
+from advisor.cli.bench import BenchProgress
 from advisor.strategy_info import ALL_IDS, GROUPS
 from tests.cli_util import alive, assert_usage_error, results_rows, run_cli, start_advisor
 from tests.dbutil import dsn_with_password, sandbox_exists
@@ -230,3 +235,24 @@ def test_a_strategy_that_failed_exports_strict_json(
     (item,) = json.loads(result.out, parse_constant=refuse)["results"]
     assert item["error"] == "ValueError: cannot take these rows" and item["verified"] is False
     assert "median_s" not in item
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_bar_draws_on_events_and_runs_no_thread_beside_the_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A refresh thread would compete with the timed insert for the GIL: the bar is drawn
+    when the runner reports, which it does only while its clock is paused."""
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    threads = threading.active_count()
+    with BenchProgress() as progress:
+        assert progress.enabled
+        progress.handle(Progress("driver_copy", "run", 1, 3, 0, 300, 0, 6))
+        assert threading.active_count() == threads, "no refresh thread while it is shown"
+        drawn = terminal.getvalue()
+        assert "rows" in drawn and "0/300" in drawn, drawn

@@ -43,8 +43,12 @@ def tmpdir() -> Iterator[Path]:
     shutil.rmtree(path, ignore_errors=True)
 
 
-def _run(tmpdir: Path) -> subprocess.Popen[str]:
+def _run(tmpdir: Path, cache: Path | None = None) -> subprocess.Popen[str]:
+    """`advisor bench` with its temporary files in `tmpdir`; with `cache`, a cache directory
+    of its own, where no copy of a cluster waits (so its server is made by initdb)."""
     env = {**os.environ, "TMPDIR": str(tmpdir)}
+    if cache is not None:
+        env["XDG_CACHE_HOME"] = str(cache)
     env.pop("ADVISOR_DSN", None)
     env.pop("DATABASE_URL", None)
     # A session of its own, so that a signal to its process group reaches no test process.
@@ -110,7 +114,7 @@ def test_an_interrupt_at_any_moment_of_the_start_leaves_nothing(tmpdir: Path) ->
 
 @pytest.mark.parametrize("program", ["initdb", "postgres"], ids=["making-it", "running-it"])
 def test_a_killed_run_is_cleaned_up_by_the_next(tmpdir: Path, program: str) -> None:
-    proc = _run(tmpdir)
+    proc = _run(tmpdir, cache=tmpdir / "cache" if program == "initdb" else None)
     # SIGKILL while the server is being made, or once it runs: nothing of ours can react.
     _wait_for(
         lambda: any(Path(p.info["cmdline"][0]).name == program for p in _processes_on(tmpdir))

@@ -2,7 +2,9 @@
 on a real server: each inserts and verifies, and what a library changes or refuses is
 reported as the finding it is, with the first value it changed."""
 
+import datetime
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -12,9 +14,11 @@ from advisor.bench.runner import run_benchmark
 from advisor.bench.server import Target
 from advisor.bench.strategies import IMPLEMENTATIONS
 from advisor.bench.strategies.aio import AsyncpgCopy
-from advisor.bench.strategies.psycopg2 import Psycopg2ExecuteValues
+from advisor.bench.strategies.psycopg2 import Psycopg2ExecuteValues, csv_writer
+from advisor.bench.verify import canonical
 from advisor.results import BenchPlan, StrategyResult
 from advisor.strategy_info import ALL_IDS, GROUPS, SYNC_IDS
+from advisor.tables import Column
 from tests.dbutil import sandbox_exists, wait_for_no_connections
 from tests.shop import SCHEMA_SQL
 
@@ -192,3 +196,37 @@ def test_an_interrupt_is_never_taken_for_a_finding(
     with pytest.raises(KeyboardInterrupt):
         run_benchmark(target, _plan(strategies=["psycopg2_execute_values", "driver_copy"]))
     assert not sandbox_exists(target)
+
+
+def test_the_csv_of_copy_expert_reads_back_value_for_value(target: Target) -> None:
+    """Plain columns go through the csv module (all fields quoted), a row with a NULL field
+    by field: either way COPY (FORMAT csv) must read back exactly what was written."""
+    columns = (
+        Column("t", "text"),
+        Column("f", "double precision"),
+        Column("n", "numeric"),
+        Column("b", "boolean"),
+        Column("ts", "timestamp with time zone"),
+    )
+    utc = datetime.UTC
+    rows: list[tuple[Any, ...]] = [
+        ("", -0.0, Decimal("0.10"), True, datetime.datetime(1, 1, 1, tzinfo=utc)),
+        (None, float("nan"), Decimal("NaN"), False, datetime.datetime(9999, 12, 31, tzinfo=utc)),
+        ('a "quoted", comma\r\nline', float("inf"), Decimal("123.4500"), None, None),
+        ("\\.", float("-inf"), Decimal("-Infinity"), True, datetime.datetime.now(utc)),
+        ("  spaced  ", 5e-324, Decimal("1.5"), False, datetime.datetime.now(utc)),
+        ("\\N", 1e308, None, True, datetime.datetime.now(utc)),
+    ]
+    text = csv_writer(columns)(rows)
+    with target.connect(autocommit=True) as conn:
+        conn.execute(
+            "CREATE TEMP TABLE csv_check (t text, f float8, n numeric, b boolean, ts timestamptz)"
+        )
+        with conn.cursor() as cur, cur.copy("COPY csv_check FROM STDIN (FORMAT csv)") as copy:
+            copy.write(text)
+        stored = conn.execute("SELECT * FROM csv_check").fetchall()
+
+    def exact(row: tuple[Any, ...]) -> object:  # Decimal NaN is unequal to itself; str keeps scale
+        return canonical(tuple(str(v) if isinstance(v, Decimal) else v for v in row))
+
+    assert [exact(r) for r in stored] == [exact(r) for r in rows]

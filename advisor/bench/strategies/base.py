@@ -46,6 +46,8 @@ class Strategy(ABC):
     forms: ClassVar[frozenset[str]] = frozenset()  # UPSERT, RETURNING: the forms it has
     no_form: ClassVar[Mapping[str, str]] = {}  # why it has none, where there is more to say
     ids_in_order: ClassVar[bool] = False  # the API returns ids in input order (else a set)
+    # The insert changes its input (ORM objects become persistent): each run gets a new one.
+    consumes_input: ClassVar[bool] = False
 
     @classmethod
     def unsupported(cls, semantics: Semantics) -> str | None:

@@ -18,6 +18,7 @@ class OrmAddAll(SQLAlchemyStrategy):
     info = STRATEGIES["orm_add_all"]
     forms = frozenset({UPSERT, RETURNING})
     ids_in_order = True  # each object gets its own ids
+    consumes_input = True
 
     @property
     def model(self) -> type[Any]:

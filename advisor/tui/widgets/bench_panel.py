@@ -4,6 +4,11 @@ The work happens in a thread worker that calls `advisor.bench.runner.run_benchma
 events come back as messages (post_message is thread-safe), so widgets are only ever touched
 from the app's thread. Stopping sets the runner's cancel event: it stops between batches
 and drops the sandbox before the worker ends.
+
+The display never competes with a timed insert: the runner reports progress only while its
+clock is paused, and waits there until the app has handled the report and repainted (an app
+repainting beside the insert made 20k-row runs 15-22% slower). So the bars move between
+batches, not during one.
 """
 
 from __future__ import annotations
@@ -46,11 +51,17 @@ TAB_KEYS: list[BindingType] = [
 ]
 
 
+# Longest the runner waits for the display to settle before it goes on regardless (an app
+# busy elsewhere, or closing, must not hold up a benchmark).
+SETTLE_TIMEOUT_S = 1.0
+
+
 class BenchPanel(Vertical):
     class RunnerEvent(Message):
-        def __init__(self, event: Event) -> None:
+        def __init__(self, event: Event, settled: threading.Event | None = None) -> None:
             super().__init__()
             self.event = event
+            self.settled = settled  # set once the event is shown and the screen repainted
 
     class Finished(Message):
         def __init__(self, report: BenchReport) -> None:
@@ -142,7 +153,11 @@ class BenchPanel(Vertical):
         target.info()  # starts the embedded server, or checks the DSN, before the sandbox
 
         def forward(event: Event) -> None:
-            self.post_message(self.RunnerEvent(event))
+            # A Progress event comes just before the clock resumes: wait until everything
+            # reported so far is on the screen. The others are followed by untimed work.
+            settled = threading.Event() if isinstance(event, Progress) else None
+            if self.post_message(self.RunnerEvent(event, settled)) and settled is not None:
+                settled.wait(SETTLE_TIMEOUT_S)
 
         try:
             return run_benchmark(target, plan, on_event=forward, cancel=self._cancel)
@@ -152,6 +167,8 @@ class BenchPanel(Vertical):
     def on_bench_panel_runner_event(self, message: RunnerEvent) -> None:
         event = message.event
         message.stop()
+        if message.settled is not None and not self.call_after_refresh(message.settled.set):
+            message.settled.set()  # closing: there will be no refresh
         if isinstance(event, BenchStarted):
             self.report = BenchReport(event.plan, event.environment, started="")
             self.query_one("#chart", RowsPerSecondChart).show(self.report)  # "nothing yet"
