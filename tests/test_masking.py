@@ -1,7 +1,8 @@
 import pytest
 
-from advisor.bench.server import Target, mask
+from advisor.bench.server import Target
 from advisor.errors import InputError
+from advisor.secrets import mask
 
 
 @pytest.mark.parametrize(

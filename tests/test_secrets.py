@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 from psycopg import pq
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
-from advisor.bench.server import SECRET_PARAMS, Target, mask
+from advisor.bench.server import Target
 from advisor.errors import InputError
+from advisor.secrets import SECRET_PARAMS, mask
 from tests.cli_util import Outcome, run_cli
 
 REFERENCE = "Reference-Secret-9"

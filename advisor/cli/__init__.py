@@ -110,7 +110,7 @@ def _command_name(argv: list[str]) -> str:
 
 def _fail(name: str, message: str) -> None:
     # A mistyped, unquoted DSN ends up in click's messages: never echo a password.
-    from advisor.bench.server import mask
+    from advisor.secrets import mask
 
     click.echo(f"{name}: {mask(message)}", err=True)
 

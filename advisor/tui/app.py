@@ -89,7 +89,8 @@ class AdvisorApp(App[None]):
         """Where benchmarks run, for people: never a password."""
         if self._target is not None and self._target.started:
             return self._target.info().describe()
-        from advisor.bench.server import DSN_ENV_VARS, mask
+        from advisor.bench.server import DSN_ENV_VARS
+        from advisor.secrets import mask
 
         dsn = self.dsn or next((os.environ[v] for v in DSN_ENV_VARS if os.environ.get(v)), None)
         return f"server {mask(dsn)!r}" if dsn else "embedded PostgreSQL (starts with the first run)"

@@ -250,7 +250,7 @@ class BenchPanel(Vertical):
             )
             self.post_message(self.Finished(self.report))
         elif event.state == WorkerState.ERROR:
-            from advisor.bench.server import mask
+            from advisor.secrets import mask
 
             error = event.worker.error
             text = (
