@@ -87,19 +87,16 @@ class Input:
     the rows the table holds before it. `reference` is the server's digest of a table that
     was verified value for value after a run of this input."""
 
-    def __init__(self, feed: Feed, existing: Existing | None) -> None:
+    def __init__(self, feed: Feed, existing: Existing | None, rows: int) -> None:
         self.feed = feed
         self.existing = existing
+        self.rows = rows  # what the plan asks for: a feed cut short must not pass
         self.reference: Checksum | None = None
-
-    @property
-    def rows(self) -> int:
-        return self.feed.rows
 
     @property
     def planned(self) -> int:
         """The rows the table must hold after a run."""
-        return self.feed.rows + (self.existing.untouched if self.existing else 0)
+        return self.rows + (self.existing.untouched if self.existing else 0)
 
     def expected(self, table: BenchTable) -> Checksum:
         expected = self.feed.expected(table)
@@ -149,12 +146,12 @@ class Session:
         self.target, self.plan, self.emit, self.cancel = target, plan, emit, cancel
         self.table, self.feed = table, feed
         semantics = plan.semantics
-        self.full = Input(feed, self._existing(plan.rows))
+        self.full = Input(feed, self._existing(plan.rows), plan.rows)
         sample = min(plan.rows, SAMPLE_ROWS)
         self.sample = (
             self.full
             if sample == plan.rows
-            else Input(Feed(feed.dataset, sample, plan.batch_rows), self._existing(sample))
+            else Input(Feed(feed.dataset, sample, plan.batch_rows), self._existing(sample), sample)
         )
         # Not run, with the reason: an optional library missing here, or no form for the
         # plan's semantics (plain inserts are every strategy's form).
