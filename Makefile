@@ -15,13 +15,16 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/advisor
 
-# The quick suite: every feature, sampled matrices (a few minutes on 2 cores).
+# Tests run in parallel, one embedded server per worker (at most 4: each is a PostgreSQL).
+XDIST := -n auto --maxprocesses 4
+
+# The quick suite: every feature, sampled matrices (about 3 minutes on 2 cores).
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q $(XDIST) -m "not slow"
 
 # Everything, the full snippet matrices and benchmark-sized tests included.
 test-all: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q $(XDIST)
 
 lint: $(STAMP)
 	$(BIN)/ruff check advisor tests scripts

@@ -154,7 +154,8 @@ def main(argv: list[str] | None = None) -> None:
         # What is still buffered would fail again when the interpreter exits.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     finally:
-        interrupts.restore()
+        # Called by a test, the process goes on and gets its handlers back.
+        interrupts.restore(leaving=argv is None)
     sys.exit(code)
 
 

@@ -9,6 +9,7 @@ the event then stops the run at its next batch, and that report is kept quiet.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
@@ -42,9 +43,12 @@ class Interrupts:
         if not (STOP.is_set() and info.exc_type is KeyboardInterrupt):
             self._hook(info)
 
-    def restore(self) -> None:
+    def restore(self, *, leaving: bool = False) -> None:
+        """Put the previous handlers back; or, when the process is `leaving` (its work done
+        and reported), handlers that end it at once: a signal during the interpreter's exit
+        has nothing left to stop or clean up, and must not end it as a KeyboardInterrupt."""
         for sig, handler in self._handlers:
-            signal.signal(sig, handler)
+            signal.signal(sig, _leave if leaving else handler)
         sys.unraisablehook = self._hook
         if STOP.is_set():
             # CPython remembers a KeyboardInterrupt that left an exec() of a string (as
@@ -52,3 +56,7 @@ class Interrupts:
             # `python -m advisor` then exits by SIGINT (-2) instead of with 130. Evaluating
             # a string clears that memory.
             exec("")
+
+
+def _leave(signum: int, frame: FrameType | None) -> None:
+    os._exit(130)  # everything has been written and flushed: nothing to run on the way out
