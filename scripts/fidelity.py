@@ -4,9 +4,9 @@ For every strategy, rounds of the tool's own benchmark (`run_benchmark`, as `adv
 --strategies S --no-memory --no-ceiling` runs it) with the loop of scripts/loops.py run
 between its timed runs, on the same server and the same rows: tool, loop, tool, loop...
 in one round and loop, tool, loop, tool... in the next, since this machine's speed drifts
-within minutes. A round's ratio is the tool's rows/s (the median it reports) over the
-loop's median rows/s in that round; the check is the median of the rounds' ratios, which
-must lie within 0.95-1.05.
+within minutes (and by the second). Each tool run is paired with the loop run beside it;
+a pair's ratio is the tool's rows/s over the loop's, and the check is the median of the
+ratios of all pairs of all rounds, which must lie within 0.95-1.05.
 
     python scripts/fidelity.py [--strategies sync|all|ids] [--rows 20k] [--rounds 5] [--dsn DSN]
 """
@@ -37,6 +37,7 @@ class Fidelity:
     strategy: str
     ratios: list[float]
     verified: bool
+    rounds: int = 0
     skipped: str | None = None
 
     @property
@@ -52,7 +53,8 @@ class Fidelity:
         if self.skipped is not None:
             return f"SKIP  {name:<36} {self.skipped}"
         spread = f"{min(self.ratios):.3f}-{max(self.ratios):.3f}"
-        detail = f"tool/loop rows/s {self.median:.3f} ({spread}, {len(self.ratios)} rounds)" + (
+        pairs = f"{len(self.ratios)} pairs in {self.rounds} rounds"
+        detail = f"tool/loop rows/s {self.median:.3f} ({spread}, {pairs})" + (
             "" if self.verified else "; a tool run was NOT verified"
         )
         return f"{'PASS' if self.ok else 'FAIL'}  {name:<36} {detail}"
@@ -61,7 +63,7 @@ class Fidelity:
 def measure(target: Target, strategy: str, rows: int, rounds: int, pairs: int) -> Fidelity:
     missing = STRATEGIES[strategy].missing_module()
     if missing is not None:
-        return Fidelity(strategy, [], True, f"needs {missing}: not installed here")
+        return Fidelity(strategy, [], True, skipped=f"needs {missing}: not installed here")
     data = StandardData().rows(0, rows)
     bench = loops.Bench(strategy, target.dsn, data)
     ratios, verified = [], True
@@ -91,10 +93,11 @@ def measure(target: Target, strategy: str, rows: int, rounds: int, pairs: int) -
             )
             (result,) = run_benchmark(target, plan, on_event=interleave).results
             verified = verified and result.verified
-            ratios.append(result.rows_per_s / (rows / statistics.median(times)))
+            # Each run's rows/s ratio is the inverse ratio of its seconds.
+            ratios += [loop / tool for tool, loop in zip(result.runs_s, times, strict=True)]
     finally:
         bench.close()
-    return Fidelity(strategy, ratios, verified)
+    return Fidelity(strategy, ratios, verified, rounds)
 
 
 def check_fidelity(
