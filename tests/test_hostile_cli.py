@@ -556,7 +556,12 @@ def test_in_a_subprocess(case: Case, spawned: dict[Case, Outcome]) -> None:
     _check(case, spawned[case])
 
 
-@pytest.mark.parametrize("case", INLINE_CASES, ids=_ids(INLINE_CASES))
+@pytest.mark.parametrize(
+    "case",
+    # A case that needs the server asks for `dsn` inside the test: the marker says so.
+    [pytest.param(c, marks=pytest.mark.db if c.server else ()) for c in INLINE_CASES],
+    ids=_ids(INLINE_CASES),
+)
 def test_in_process(
     case: Case,
     files: Path,
