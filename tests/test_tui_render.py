@@ -148,3 +148,22 @@ def test_columns_are_left_out_in_order_and_verified_never() -> None:
     assert all("verified" in columns and "strategy" in columns for columns in named)
     assert "layer" not in named[2] and "min–max" not in named[2]
     assert named[-1] == ["strategy", "median", "rows/s", "verified"]
+
+
+async def test_the_chart_is_readable_in_colour(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chart's labels, frame and ticks in the terminal's own colours: under the app's ANSI
+    theme, textual-plotext's own theme drew them black on black."""
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    report = shipped("nightly-etl").report
+    assert report is not None
+    replaying(monkeypatch, report)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _measured(pilot)
+        await pilot.press("1")
+        await pilot.pause()
+        label = next(s for s in _segments(app) if "driver_copy_binary┤" in s.text)
+        assert label.style is not None
+        colour, background = label.style.color, label.style.bgcolor
+        assert colour is None or colour.is_default, colour
+        assert background is None or background.is_default, background
