@@ -4,26 +4,17 @@ one-line refusals."""
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from advisor.bench.server import Target
 from advisor.profiles.profile import load_file
 from tests.cli_util import assert_usage_error, run_cli
-from tests.shop import SCHEMA_SQL
 
 QUICK = ("--rows", "200", "--repeat", "1", "--warmup", "0", "--no-memory", "--no-chart")
 
 
-@pytest.fixture(scope="module", autouse=True)
-def shop(target: Target) -> Iterator[None]:
-    with target.connect(autocommit=True) as conn:
-        conn.execute(SCHEMA_SQL)
-    yield
-    with target.connect(autocommit=True) as conn:
-        conn.execute("DROP SCHEMA shop CASCADE")
+pytestmark = pytest.mark.usefixtures("shop")  # tests/fix_shop.py
 
 
 def _table_row(out: str, strategy: str) -> list[str]:

@@ -31,7 +31,6 @@ from advisor.snippets import snippet
 from advisor.snippets.sql import STAGING
 from advisor.snippets.table import STANDARD_TABLE
 from advisor.strategy_info import ALL_IDS, STRATEGIES, Shape
-from tests.shop import SCHEMA_SQL
 from tests.snippet_util import call_snippet, check_tidy, import_snippet, workload
 
 ROWS = 20
@@ -46,13 +45,7 @@ LIBRARY_SQL = ("polars_adbc", "adbc_ingest", "asyncpg_copy")
 COMPARED = [sid for sid in ALL_IDS if sid not in LIBRARY_SQL]
 
 
-@pytest.fixture(scope="module", autouse=True)
-def shop(target: Target) -> Iterator[None]:
-    with target.connect(autocommit=True) as conn:
-        conn.execute(SCHEMA_SQL)
-    yield
-    with target.connect(autocommit=True) as conn:
-        conn.execute("DROP SCHEMA shop CASCADE")
+pytestmark = pytest.mark.usefixtures("shop")  # tests/fix_shop.py
 
 
 @contextmanager
