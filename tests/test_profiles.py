@@ -1,5 +1,6 @@
 """Decision profiles: round trip, strict loading, atomic writes, rerun and listing."""
 
+import copy
 import os
 import re
 from pathlib import Path
@@ -201,21 +202,43 @@ def test_recommend_save_then_rerun_update_builds_a_history(
     assert refused.code == 2 and "already exists" in refused.err
 
 
-def test_rerun_check_fails_on_a_regression(
-    measured: Profile, tmp_path: Path, capsys: pytest.CaptureFixture[str], dsn: str
-) -> None:
-    assert measured.report is not None
+def saved_faster(measured: Profile, path: Path, *, machine: float, strategies: float) -> Path:
+    """`measured` saved as if its ceiling and its strategies had run that many times faster."""
+    assert measured.report is not None and measured.report.ceiling is not None
     fast = Profile(
         measured.name, workload=measured.workload, recommendation=measured.recommendation
     )
-    fast.record(measured.report)
-    assert fast.report is not None and fast.report.results
+    fast.record(copy.deepcopy(measured.report))
+    assert fast.report is not None and fast.report.results and fast.report.ceiling
+    fast.report.ceiling.runs_s = [s / machine for s in fast.report.ceiling.runs_s]
     for saved in fast.report.results:
-        saved.runs_s = [s / 100 for s in saved.runs_s]  # "saved" 100 times faster than possible
-    path = save_profile(fast, tmp_path / "fast.toml")
+        saved.runs_s = [s / strategies for s in saved.runs_s]
+    return save_profile(fast, path)
+
+
+def test_rerun_check_fails_on_a_regression_seen_twice(
+    measured: Profile, tmp_path: Path, capsys: pytest.CaptureFixture[str], dsn: str
+) -> None:
+    # "saved" 100 times faster than possible; the machine (the ceiling) as it was
+    path = saved_faster(measured, tmp_path / "fast.toml", machine=1, strategies=100)
     result = run_cli(capsys, "rerun", str(path), "--dsn", dsn, "--check", "--no-chart")
     assert result.code == 1
-    assert re.search(r"^driver_copy .* \d+% slower", result.out, re.M), result.out
+    assert re.search(r"^driver_copy .* \d+% slower \(again: 0\.\d\d×\)", result.out, re.M)
+    assert "measuring again: core_execute, driver_copy" in result.err
+
+
+def test_rerun_judges_the_strategies_at_the_saved_speed_of_the_machine(
+    measured: Profile, tmp_path: Path, capsys: pytest.CaptureFixture[str], dsn: str
+) -> None:
+    # Saved on a machine 100 times faster whose strategies ran "only" 25 times faster: 4x
+    # slower as measured, 4x faster once the machine's speed is taken out. Not a regression.
+    path = saved_faster(measured, tmp_path / "fast.toml", machine=100, strategies=25)
+    result = run_cli(capsys, "rerun", str(path), "--dsn", dsn, "--check", "--no-chart")
+    assert result.code == 0, result.out
+    assert re.search(r"new/saved +÷ machine", result.out), result.out
+    assert re.search(r"^driver_copy +\S+ +\S+ +0\.\d\d× +[3-9]\.\d\d× *$", result.out, re.M)
+    assert "every run apart): the machine itself is slower now" in result.out
+    assert "measuring again" not in result.err
 
 
 def test_a_password_never_lands_in_a_profile(

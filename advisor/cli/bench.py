@@ -445,9 +445,10 @@ class BenchProgress:
     table, sandbox) is the only line on stderr; after it, an error is the last line.
     """
 
-    def __init__(self, *preface: str) -> None:
+    def __init__(self, *preface: str, server: bool = True) -> None:
         self.enabled = sys.stderr.isatty()
         self._preface = preface
+        self._server = server  # False: a second run on a server already shown
         self._progress: Any = None
         self._announced = False
         self._point = ""
@@ -483,11 +484,10 @@ class BenchProgress:
             from advisor.report.bench import network_line
 
             self._announced = True  # a sweep shows every point's round trip with the results
-            lines = [
-                *self._preface,
-                f"server: {event.environment.target_description}",
-                network_line(event.plan, [event.environment]),
-            ]
+            lines = [*self._preface]
+            if self._server:
+                lines.append(f"server: {event.environment.target_description}")
+                lines.append(network_line(event.plan, [event.environment]))
             for line in lines:
                 if self._progress is None:
                     click.echo(line, err=True)

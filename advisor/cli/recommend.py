@@ -245,7 +245,6 @@ def _measure(
     plan = replace(plan, rows=rows or plan.rows, memory=False, ceiling=False)
     with Target.resolve(dsn) as target:
         description = target.info().describe()
-        click.echo(f"server: {description}", err=True)
         with BenchProgress() as progress:
             report = run_benchmark(target, plan, on_event=progress.handle, cancel=STOP)
     measured = measurements_from_report(report)

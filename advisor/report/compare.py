@@ -5,16 +5,62 @@ below the saved one, and the two sets of runs do not overlap at all with at leas
 runs on each side (every new run slower than every saved run; for 3 against 3 that is a
 one-sided Mann-Whitney U test at p = 0.05). A bigger drop that fails the second test is
 shown as "within noise".
+
+Two things a machine's drift does are taken out first. When the server ceiling, measured in
+both runs, moved beyond noise by the same test, the whole machine ran at another speed: each
+strategy is then judged on its runs scaled by that factor. And a strategy that still looks
+slower is measured a second time (`confirm`): a regression shows in both measurements, a
+burst of the machine's load in one.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from advisor.results import BenchReport, StrategyResult
+from advisor.results import BenchReport, CeilingResult, StrategyResult
 
 SLOWER = 0.10  # a drop of more than 10% in rows/s...
 MIN_RUNS = 3  # ...with all runs apart, at least this many on each side
+
+
+def _apart(before: tuple[float, ...], after: tuple[float, ...]) -> bool:
+    """Enough runs on both sides, and every `after` run slower than every `before` one."""
+    return len(before) >= MIN_RUNS and len(after) >= MIN_RUNS and min(after) > max(before)
+
+
+@dataclass(frozen=True)
+class Machine:
+    """The server ceiling saved and now: how fast the machine itself ran in each run."""
+
+    saved: CeilingResult
+    new: CeilingResult
+
+    @property
+    def speed(self) -> float:
+        """New ceiling rows/s over saved: below 1 when the machine is slower now."""
+        return self.new.rows_per_s / self.saved.rows_per_s
+
+    @property
+    def moved(self) -> bool:
+        """The ceiling's change is beyond noise, by the same test as a strategy's."""
+        saved, new = tuple(self.saved.runs_s), tuple(self.new.runs_s)
+        return abs(self.speed - 1) > SLOWER and (_apart(saved, new) or _apart(new, saved))
+
+    @property
+    def factor(self) -> float:
+        """What the new runs are scaled by before they are judged: 1 within noise."""
+        return self.speed if self.moved else 1.0
+
+
+def machine(saved: BenchReport | None, new: BenchReport) -> Machine | None:
+    """The two ceilings, when both runs measured and verified one."""
+    if saved is None or saved.ceiling is None or new.ceiling is None:
+        return None
+    if not (saved.ceiling.verified and new.ceiling.verified):
+        return None
+    if saved.ceiling.rows_per_s <= 0 or new.ceiling.rows_per_s <= 0:
+        return None
+    return Machine(saved.ceiling, new.ceiling)
 
 
 @dataclass(frozen=True)
@@ -27,6 +73,9 @@ class Comparison:
     new_runs_s: tuple[float, ...] = ()
     unavailable: bool = False  # not run: its optional library is missing here
     na: bool = False  # not run: no form for the plan's semantics
+    machine: float = 1.0  # Machine.factor: the new runs are judged at the saved speed
+    confirmed: bool | None = None  # measured a second time (see confirm): slower again?
+    again: float | None = None  # the second measurement's adjusted ratio
 
     @property
     def failed(self) -> bool:
@@ -35,28 +84,42 @@ class Comparison:
 
     @property
     def ratio(self) -> float | None:
+        """New over saved rows/s, as measured."""
         return self.new / self.saved if self.saved and self.new else None
 
     @property
+    def adjusted(self) -> float | None:
+        """The ratio with the machine's own change taken out."""
+        return None if self.ratio is None else self.ratio / self.machine
+
+    @property
     def distinguishable(self) -> bool:
-        """Enough runs on both sides, and every new run slower than every saved one."""
-        saved, new = self.saved_runs_s, self.new_runs_s
-        return len(saved) >= MIN_RUNS and len(new) >= MIN_RUNS and min(new) > max(saved)
+        """Enough runs on both sides, and every new run (at the saved machine speed)
+        slower than every saved one."""
+        return _apart(self.saved_runs_s, tuple(s * self.machine for s in self.new_runs_s))
 
     @property
     def dropped(self) -> bool:
-        return self.ratio is not None and self.ratio < 1 - SLOWER
+        return self.adjusted is not None and self.adjusted < 1 - SLOWER
+
+    @property
+    def suspect(self) -> bool:
+        """Slower beyond noise in this measurement."""
+        return self.dropped and self.distinguishable
 
     @property
     def slower(self) -> bool:
-        """A regression: a real drop, told apart from noise."""
-        return self.dropped and self.distinguishable
+        """A regression: a real drop, told apart from noise, and seen again when measured
+        a second time."""
+        return self.suspect and self.confirmed is not False
 
 
 def compare(saved: BenchReport | None, new: BenchReport) -> list[Comparison]:
     before: dict[str, StrategyResult] = (
         {r.strategy: r for r in saved.results if r.verified} if saved else {}
     )
+    found = machine(saved, new)
+    factor = found.factor if found else 1.0
     out = []
     for r in new.results:
         old = before.get(r.strategy)
@@ -70,36 +133,80 @@ def compare(saved: BenchReport | None, new: BenchReport) -> list[Comparison]:
                 tuple(r.runs_s) if r.verified else (),
                 r.unavailable is not None,
                 r.na is not None,
+                factor,
             )
         )
     return out
 
 
-COMPARISON_HEADERS = ("strategy", "saved rows/s", "new rows/s", "new/saved", "")
+def confirm(first: list[Comparison], second: list[Comparison]) -> list[Comparison]:
+    """`first` with each suspect judged again on a second measurement of it: it stays
+    slower only when the second one is also slower beyond noise."""
+    again = {c.strategy: c for c in second}
+    return [
+        replace(c, confirmed=other.suspect, again=other.adjusted)
+        if c.suspect and (other := again.get(c.strategy)) is not None
+        else c
+        for c in first
+    ]
 
 
-def comparison_cells(c: Comparison) -> tuple[str, ...]:
+def machine_note(found: Machine | None) -> str | None:
+    """One sentence on the server ceiling saved and now, when both runs measured it."""
+    if found is None:
+        return None
     from advisor.units import format_count
 
-    ratio = c.ratio
+    rates = (
+        f"server ceiling {format_count(found.new.rows_per_s)} rows/s now, "
+        f"{format_count(found.saved.rows_per_s)} saved ({found.speed:.2f}×"
+    )
+    if not found.moved:
+        return f"{rates}, within noise): the machine ran at its saved speed"
+    pace = "slower" if found.speed < 1 else "faster"
+    return (
+        f"{rates}, every run apart): the machine itself is {pace} now, so each strategy "
+        f"is judged on new/saved ÷ {found.speed:.2f} (the ÷ machine column)"
+    )
+
+
+def comparison_table(
+    comparisons: list[Comparison],
+) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
+    """The table's columns and rows; "÷ machine" only when the machine's speed moved."""
+    adjusted = any(c.machine != 1.0 for c in comparisons)
+    headers: tuple[str, ...] = ("strategy", "saved rows/s", "new rows/s", "new/saved")
+    headers += ("÷ machine", "") if adjusted else ("",)
+    return headers, [comparison_cells(c, adjusted_column=adjusted) for c in comparisons]
+
+
+def comparison_cells(c: Comparison, *, adjusted_column: bool = False) -> tuple[str, ...]:
+    from advisor.units import format_count
+
+    def times(ratio: float | None) -> str:
+        return "—" if ratio is None else f"{ratio:.2f}×"
+
     if c.unavailable:
         flag = "n/a: not installed"  # nothing measured: a --check cannot pass on it
     elif c.na:
         flag = "n/a"
     elif not c.verified:
         flag = "NOT VERIFIED"
-    elif c.slower and ratio is not None:
-        flag = f"{(1 - ratio) * 100:.0f}% slower"
+    elif c.slower and c.adjusted is not None:
+        again = f" (again: {times(c.again)})" if c.confirmed else ""
+        flag = f"{(1 - c.adjusted) * 100:.0f}% slower{again}"
+    elif c.suspect:  # not seen again when measured a second time
+        flag = f"within noise (again: {times(c.again)})"
     elif c.dropped:
         flag = "within noise"
     elif c.saved is None:
         flag = "new"
     else:
         flag = ""
-    return (
+    cells = (
         c.strategy,
         "—" if c.saved is None else format_count(c.saved),
         "—" if c.new is None else format_count(c.new),
-        "—" if ratio is None else f"{ratio:.2f}×",
-        flag,
+        times(c.ratio),
     )
+    return cells + ((times(c.adjusted),) if adjusted_column else ()) + (flag,)

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 from advisor.profiles.profile import Profile
 from advisor.profiles.summary import measured_line
 from advisor.report.card import workload_line
-from advisor.report.compare import COMPARISON_HEADERS, compare, comparison_cells
+from advisor.report.compare import compare, comparison_table, machine, machine_note
 from advisor.results import BenchReport
 from advisor.tui.widgets.bench_panel import TAB_KEYS, BenchPanel
 from advisor.tui.widgets.charts import ComparisonChart
@@ -24,7 +24,8 @@ from advisor.units import format_count
 
 def _aligned(cells: tuple[str, ...]) -> list[Text]:
     """Figures to the right, as in the results table: rows/s saved, new, and their ratio."""
-    return [Text(v, justify="right" if 0 < i < 4 else "left") for i, v in enumerate(cells)]
+    last = len(cells) - 1
+    return [Text(v, justify="right" if 0 < i < last else "left") for i, v in enumerate(cells)]
 
 
 class ProfileScreen(Screen[None]):
@@ -33,9 +34,10 @@ class ProfileScreen(Screen[None]):
         "profile. Only strategies that fit the answers count as the fastest: a high "
         "correctness keeps the ORM, binary COPY is for correctness low. **r** re-runs its "
         "benchmark plan on the current server and compares saved and new rows/s in a third "
-        "tab (a strategy more than 10% slower, every run apart, is flagged); **u** writes the "
-        "new measurement into this profile and its history; **s** saves it under another "
-        "name. **1**, **2** and **3** show the chart, the results and the comparison."
+        "tab (a strategy more than 10% slower, every run apart, is flagged; when the server "
+        "ceiling moved beyond noise, the runs are judged at the saved machine speed); **u** "
+        "writes the new measurement into this profile and its history; **s** saves it under "
+        "another name. **1**, **2** and **3** show the chart, the results and the comparison."
     )
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("r", "rerun", "Re-run"),
@@ -134,16 +136,21 @@ class ProfileScreen(Screen[None]):
         self.query_one("#compare-chart", ComparisonChart).show(comparisons)
         table = self.query_one("#compare-table", DataTable)
         table.clear(columns=True)
-        table.add_columns(*_aligned(COMPARISON_HEADERS))
-        for c in comparisons:
-            table.add_row(*_aligned(comparison_cells(c)))
+        headers, rows = comparison_table(comparisons)
+        table.add_columns(*_aligned(headers))
+        for cells in rows:
+            table.add_row(*_aligned(cells))
         tabs.active = "tab-compare"
         self.refresh_bindings()  # 3 shows this tab from now on
         slower = [c.strategy for c in comparisons if c.slower]
+        note = machine_note(machine(self.profile.report, new))
         self.notify(
-            f"slower beyond noise: {', '.join(slower)}"
-            if slower
-            else "no strategy slower beyond noise",
+            (
+                f"slower beyond noise: {', '.join(slower)}"
+                if slower
+                else "no strategy slower beyond noise"
+            )
+            + (f"\n{note}" if note else ""),
             title="Saved vs new",
             severity="warning" if slower else "information",
         )
