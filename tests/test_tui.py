@@ -96,6 +96,24 @@ async def test_three_contrasting_workloads_get_their_recommendation(
         assert "def " in _text(app, "#snippet")
 
 
+async def test_answers_typed_ahead_from_the_first_moment_reach_the_card() -> None:
+    """The steps after the first are mounted once it has painted: keys pressed before
+    that wait for them instead of failing."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        keys = ("down", "enter", "2", "M", "enter", "down", "enter", "down", "enter", "ctrl+n")
+        await pilot.press(*keys)
+        await pilot.pause()
+        assert isinstance(app.screen, RecommendationScreen)
+        w = app.screen.recommendation.workload
+        assert (w.shape, w.rows, w.correctness, w.frequency) == (
+            "dicts",
+            2_000_000,
+            "medium",
+            "daily",
+        )
+
+
 async def test_a_dataframe_inside_an_event_loop_is_measured_with_its_async_alternatives(
     dsn: str,
 ) -> None:

@@ -10,6 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.widget import AwaitMount, Widget
 from textual.widgets import (
     Button,
     ContentSwitcher,
@@ -90,76 +91,106 @@ class QuestionnaireScreen(Screen[None]):
         super().__init__()
         self.answers: dict[str, Any] = {}
         self.step = 0
+        self._steps_mounting: AwaitMount | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="questionnaire"):
             yield Label("", id="step-label")
+            # The first step only: the others are mounted once it has painted (half the
+            # widgets, a fifth of the time to the first screen).
             with ContentSwitcher(initial="step-0", id="steps"):
-                for i, question in enumerate(MAIN_STEPS):
-                    with Vertical(id=f"step-{i}", classes="step"):
-                        yield from self._ask(question)
-                with Vertical(id=f"step-{len(MAIN_STEPS)}", classes="step"):
-                    yield Label("A few optional details", classes="question")
-                    yield Static(
-                        "Leave them as they are when they do not apply.", classes="explanation"
-                    )
-                    for question in ADVANCED:
-                        yield from self._advanced(question)
-                    yield Static("", id="advanced-error", classes="error-text")
-                    yield Button("Recommend ▸", variant="primary", id="finish")
+                yield self._step(0)
             with Horizontal(classes="nav"):
                 yield Button("◂ Back", id="back")
                 yield Button("Next ▸", variant="primary", id="next")
         yield Footer(compact=True, show_command_palette=False)
 
-    def _ask(self, q: Question) -> ComposeResult:
-        yield Label(q.title, classes="question")
-        yield Static(q.explanation, classes="explanation")
+    def _step(self, i: int) -> Vertical:
+        if i < len(MAIN_STEPS):
+            return Vertical(*self._ask(MAIN_STEPS[i]), id=f"step-{i}", classes="step")
+        return Vertical(
+            Label("A few optional details", classes="question"),
+            Static("Leave them as they are when they do not apply.", classes="explanation"),
+            *(widget for question in ADVANCED for widget in self._advanced(question)),
+            Static("", id="advanced-error", classes="error-text"),
+            Button("Recommend ▸", variant="primary", id="finish"),
+            id=f"step-{i}",
+            classes="step",
+        )
+
+    def _ask(self, q: Question) -> list[Widget]:
+        widgets: list[Widget] = [
+            Label(q.title, classes="question"),
+            Static(q.explanation, classes="explanation"),
+        ]
         if q.choices:
-            yield OptionList(
-                *(Option(choice_prompt(c), id=c.value) for c in q.choices),
-                id=f"answer-{q.key}",
+            widgets.append(
+                OptionList(
+                    *(Option(choice_prompt(c), id=c.value) for c in q.choices),
+                    id=f"answer-{q.key}",
+                )
             )
-        else:
-            yield Static(f"e.g. {q.example}", classes="example")
-            # No placeholder: a dim value in the field would look like a default, and there
-            # is none.
-            yield Input(
+            return widgets
+        # No placeholder: a dim value in the field would look like a default, and there is
+        # none.
+        return [
+            *widgets,
+            Static(f"e.g. {q.example}", classes="example"),
+            Input(
                 id=f"answer-{q.key}",
                 validators=[Raises(lambda v: parse_count(v, what=q.key))],
                 validate_on=["changed", "submitted"],
-            )
-            yield Static("", id=f"error-{q.key}", classes="error-text")
+            ),
+            Static("", id=f"error-{q.key}", classes="error-text"),
+        ]
 
-    def _advanced(self, q: Question) -> ComposeResult:
+    def _advanced(self, q: Question) -> list[Widget]:
         if q.example == "":  # a yes/no question
-            yield TickBox(q.title, id=f"answer-{q.key}", tooltip=q.explanation, compact=True)
-            yield Static(q.explanation, classes="explanation small")
-            return
-        with Horizontal(classes="field compact"):
-            yield Label(q.title, classes="field-label")
-            yield Input(
-                placeholder=WHEN_EMPTY.get(q.key, f"e.g. {q.example}"),
-                id=f"answer-{q.key}",
-                validators=[Raises(_optional_number(q.key), optional=True)],
-                validate_on=["changed", "submitted"],
-                tooltip=q.explanation,
-                compact=True,
-            )
-        yield Static("", id=f"error-{q.key}", classes="error-text small")  # beside its field
-        yield Static(q.explanation, classes="explanation small")
+            return [
+                TickBox(q.title, id=f"answer-{q.key}", tooltip=q.explanation, compact=True),
+                Static(q.explanation, classes="explanation small"),
+            ]
+        field = Input(
+            placeholder=WHEN_EMPTY.get(q.key, f"e.g. {q.example}"),
+            id=f"answer-{q.key}",
+            validators=[Raises(_optional_number(q.key), optional=True)],
+            validate_on=["changed", "submitted"],
+            tooltip=q.explanation,
+            compact=True,
+        )
+        return [
+            Horizontal(Label(q.title, classes="field-label"), field, classes="field compact"),
+            Static("", id=f"error-{q.key}", classes="error-text small"),  # beside its field
+            Static(q.explanation, classes="explanation small"),
+        ]
+
+    def _mount_steps(self) -> AwaitMount:
+        """The steps after the first, hidden (started once; awaiting it again is free)."""
+        if self._steps_mounting is None:
+            steps = [self._step(i) for i in range(1, STEPS)]
+            for step in steps:
+                step.display = False  # as the ContentSwitcher shows only its current child
+            self._steps_mounting = self.query_one("#steps", ContentSwitcher).mount(*steps)
+        return self._steps_mounting
 
     def on_mount(self) -> None:
         self._show(0)
+        self.call_after_refresh(self._mount_steps)
 
-    def on_screen_resume(self) -> None:
+    async def on_screen_resume(self) -> None:
         """Back from the recommendation: on the last step, where it was asked for; Esc
         walks back through the others, answers kept."""
         if self.answers:
-            self._show(len(MAIN_STEPS))
+            await self._go(len(MAIN_STEPS))
 
     # --- navigation ------------------------------------------------------------------------
+
+    async def _go(self, step: int) -> None:
+        """Show `step`, once the steps after the first are there (at once but for a key
+        pressed before the first step had painted)."""
+        await self._mount_steps()
+        self._show(step)
 
     def _show(self, step: int) -> None:
         self.step = step
@@ -188,9 +219,9 @@ class QuestionnaireScreen(Screen[None]):
 
     def action_back(self) -> None:
         if self.step > 0:
-            self._show(self.step - 1)
+            self._show(self.step - 1)  # a step it has been on: there
 
-    def action_next(self) -> None:
+    async def action_next(self) -> None:
         if self.step >= len(MAIN_STEPS):
             self._finish()
             return
@@ -198,15 +229,15 @@ class QuestionnaireScreen(Screen[None]):
         widget = self.query_one(f"#answer-{q.key}")
         if isinstance(widget, OptionList):
             if widget.highlighted is not None:
-                self._answer(q, q.choices[widget.highlighted].value)
+                await self._answer(q, q.choices[widget.highlighted].value)
         elif isinstance(widget, Input):
-            self._submit_input(q, widget)
+            await self._submit_input(q, widget)
 
-    def _answer(self, q: Question, value: Any) -> None:
+    async def _answer(self, q: Question, value: Any) -> None:
         self.answers[q.key] = value
-        self._show(self.step + 1)
+        await self._go(self.step + 1)
 
-    def _submit_input(self, q: Question, widget: Input) -> None:
+    async def _submit_input(self, q: Question, widget: Input) -> None:
         if not widget.value.strip():
             self.query_one(f"#error-{q.key}", Static).update(
                 f"type an answer, e.g. {q.example}: there is no default"
@@ -216,11 +247,11 @@ class QuestionnaireScreen(Screen[None]):
         if result is not None and not result.is_valid:
             self.query_one(f"#error-{q.key}", Static).update(result.failure_descriptions[0])
             return
-        self._answer(q, widget.value.strip())
+        await self._answer(q, widget.value.strip())
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    async def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         key = (event.option_list.id or "").removeprefix("answer-")
-        self._answer(QUESTION_BY_KEY[key], event.option.id)
+        await self._answer(QUESTION_BY_KEY[key], event.option.id)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         key = (event.input.id or "").removeprefix("answer-")
@@ -232,17 +263,21 @@ class QuestionnaireScreen(Screen[None]):
         )
         self.query_one(f"#error-{key}", Static).update(message)
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    async def on_input_submitted(self, event: Input.Submitted) -> None:
         key = (event.input.id or "").removeprefix("answer-")
         q = QUESTION_BY_KEY[key]
         if q.required:
-            self._submit_input(q, event.input)
+            await self._submit_input(q, event.input)
         else:
             self._finish()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        actions = {"back": self.action_back, "next": self.action_next, "finish": self._finish}
-        actions[event.button.id or ""]()
+    async def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "next":
+            await self.action_next()
+        elif event.button.id == "back":
+            self.action_back()
+        elif event.button.id == "finish":
+            self._finish()
 
     # --- the answers -----------------------------------------------------------------------
 
