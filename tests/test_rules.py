@@ -370,6 +370,14 @@ def test_no_warning_when_nothing_is_wrong(given: dict[str, Any]) -> None:
     assert recommend(workload(**given)).warnings == ()
 
 
+def test_one_row_is_one_row_in_the_reasons() -> None:
+    once = recommend(workload(**answers("dicts", "1", "medium", "daily")))
+    assert any(r.startswith("volume: 1 row per run — ") for r in once.reasons), once.reasons
+    stream = recommend(workload(**answers("dicts", "1", "medium", "continuous")))
+    assert "one batch of 1 row a minute" in stream.per_year.model
+    assert not any(re.search(r"\b1 rows\b", t) for t in [*once.trace, *stream.trace])
+
+
 def test_the_articles_300ms_off_a_10s_insert_is_not_worth_it() -> None:
     assert not worth(10.0, 9.7, BULK_SAVING_S, BULK_SAVING_SHARE)
     assert not worth(10.0, 9.7, LAYER_SAVING_S, LAYER_SAVING_SHARE)

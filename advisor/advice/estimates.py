@@ -62,6 +62,7 @@ from advisor.strategy_info import (
     UNNEST_BATCH,
     Layer,
 )
+from advisor.units import counted
 from advisor.userfile import read_text
 from advisor.workload import Workload
 
@@ -257,14 +258,16 @@ class Estimator:
         """`source`, saying so when `rows` is beyond every measured volume."""
         volumes = [points[-1][0] for points in self.measured.values()]
         if volumes and rows > max(volumes):
-            return f"{self.source}; extrapolated from {max(volumes):,} to {rows:,} rows"
+            return f"{self.source}; extrapolated from {counted(max(volumes), 'row')} to {rows:,}"
         return self.source
 
     def insert_seconds(self, strategy: str, rows: int) -> tuple[float, str]:
         if strategy in self.measured:
             points = self.measured[strategy]
             top = points[-1][0]
-            label = "measured" if rows <= top else f"measured, extrapolated from {top:,} rows"
+            label = "measured"
+            if rows > top:
+                label += f", extrapolated from {counted(top, 'row')}"
             return loglog(points, rows), label
         seconds = loglog(self.reference[strategy], rows)
         if not self.measured:

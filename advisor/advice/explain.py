@@ -8,7 +8,7 @@ from advisor.advice.ladders import CLARITY, LAYER_SAVING_S, LAYER_SAVING_SHARE, 
 from advisor.advice.properties import LEGACY, hard_limits, hard_text, soft, usable
 from advisor.advice.recommendation import Alternative, Cadence
 from advisor.strategy_info import ALL_IDS, STRATEGIES, Layer
-from advisor.units import format_rate
+from advisor.units import counted, format_rate
 from advisor.units import format_seconds as fs
 from advisor.workload import CONTINUOUS_BATCH_S, Correctness, Frequency, InputShape, Workload
 
@@ -181,7 +181,7 @@ def cadence(w: Workload, estimate: Estimate) -> Cadence:
         return Cadence(runs, runs * seconds, how)
     headroom = CONTINUOUS_BATCH_S / seconds
     how = (
-        f"continuous: a steady stream, taken as one batch of {w.rows:,} rows a minute "
+        f"continuous: a steady stream, taken as one batch of {counted(w.rows, 'row')} a minute "
         f"({runs:,} a year, {format_rate(w.rows / CONTINUOUS_BATCH_S)} arriving); a batch "
         f"takes {fs(seconds)}, so it sustains {format_rate(w.rows / seconds)}, "
         f"{headroom:.3g}× the arrival rate"

@@ -51,6 +51,7 @@ from advisor.advice.recommendation import Recommendation
 from advisor.snippets import snippet
 from advisor.snippets.table import STANDARD_TABLE, SnippetTable, table_warnings
 from advisor.strategy_info import STRATEGIES, Layer
+from advisor.units import counted
 from advisor.units import format_seconds as fs
 from advisor.workload import (
     CONTINUOUS_BATCH_S,
@@ -137,7 +138,7 @@ class Decider:
         per = "per batch" if w.frequency is Frequency.CONTINUOUS else "per run"
         values = {
             "shape": str(w.shape),
-            "rows": f"{w.rows:,} rows {per}",
+            "rows": f"{counted(w.rows, 'row')} {per}",
             "correctness": str(w.correctness),
             "frequency": str(w.frequency),
             "returning": "ids needed back",

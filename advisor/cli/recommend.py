@@ -11,6 +11,7 @@ import click
 from advisor.advice.plan import PLAN_MAX_ROWS
 from advisor.cli.options import TABLE_NAME, CountType
 from advisor.errors import BenchFailure, InputError
+from advisor.units import counted
 from advisor.workload import QUESTION_BY_KEY, Workload
 
 if TYPE_CHECKING:
@@ -250,7 +251,7 @@ def _measure(
     measured = measurements_from_report(report)
     if not measured:
         raise BenchFailure("--measure: no candidate verified, so there is nothing to judge by")
-    origin = f"measured now at {plan.rows:,} rows on {description}"
+    origin = f"measured now at {counted(plan.rows, 'row')} on {description}"
     after = advise(rec.workload, measured, table, origin=origin)
     return after, verdict(rec, after, plan.rows), report
 

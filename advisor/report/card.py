@@ -11,7 +11,7 @@ from rich.text import Text
 from advisor.advice.recommendation import Recommendation
 from advisor.advice.verdict import Verdict
 from advisor.tables import STANDARD
-from advisor.units import format_seconds
+from advisor.units import counted, format_seconds
 from advisor.workload import Workload
 
 PIPE_WIDTH = 80  # a file or a pipe gets 80 columns: long text wraps, it is never cut
@@ -80,7 +80,7 @@ def workload_line(w: Workload) -> str:
         extras.append(f"budget {format_seconds(w.budget_s)}")
     if w.rtt_ms:
         extras.append(f"rtt {w.rtt_ms:g} ms")
-    base = f"{w.shape}, {w.rows:,} rows, correctness {w.correctness}, {w.frequency}"
+    base = f"{w.shape}, {counted(w.rows, 'row')}, correctness {w.correctness}, {w.frequency}"
     return ", ".join([base, *extras])
 
 
