@@ -370,6 +370,47 @@ def test_no_warning_when_nothing_is_wrong(given: dict[str, Any]) -> None:
     assert recommend(workload(**given)).warnings == ()
 
 
+# How every shape reads: its rows becoming ORM objects (correctness high), and the price of
+# converting them, in the reasons; the objects' conversion shows where they leave the ORM.
+SHAPE_WORDS = [
+    ("objects", "2M", "medium", None, "of turning objects into tuples"),
+    ("dicts", "100k", "high", "your dicts become ORM objects", "of turning dicts into objects"),
+    ("tuples", "100k", "high", "your tuples become ORM objects", "of turning tuples into objects"),
+    ("csv", "100k", "high", "your CSV rows become ORM objects", "turning CSV rows into objects"),
+    (
+        "dataframe",
+        "100k",
+        "high",
+        "your DataFrame becomes ORM objects first",
+        "of turning the DataFrame into objects",
+    ),
+]
+MISWORDED = re.compile(
+    r"(your|turning|into|needs|takes) (dataframe|csv)\b|dataframe becomes?\b|csv become"
+)
+
+
+@pytest.mark.parametrize(("shape", "rows", "correctness", "becomes", "turning"), SHAPE_WORDS)
+def test_every_shape_reads_right_in_the_reasons(
+    shape: str, rows: str, correctness: str, becomes: str | None, turning: str
+) -> None:
+    rec = recommend(workload(**answers(shape, rows, correctness, "daily")))
+    said = " ".join(rec.reasons)
+    if becomes is not None:
+        assert becomes in said, rec.reasons
+    assert turning in said, rec.reasons
+    for level, size in itertools.product(("low", "medium", "high"), ("1k", "100k", "10M")):
+        rec = recommend(workload(**answers(shape, size, level, "daily")))
+        text = [*rec.trace, *rec.warnings, *(a.why_not for a in rec.alternatives)]
+        assert not any(MISWORDED.search(t) for t in text), [t for t in text if MISWORDED.search(t)]
+
+
+def test_a_dataframe_is_named_as_one_where_a_strategy_takes_it() -> None:
+    rec = recommend(workload(**answers("dicts", "1k", "medium", "daily")))
+    adbc = next(a for a in rec.alternatives if a.strategy == "adbc_ingest")
+    assert adbc.why_not.startswith("needs a DataFrame: dicts → tuples")
+
+
 def test_one_row_is_one_row_in_the_reasons() -> None:
     once = recommend(workload(**answers("dicts", "1", "medium", "daily")))
     assert any(r.startswith("volume: 1 row per run — ") for r in once.reasons), once.reasons

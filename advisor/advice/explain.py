@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from advisor.advice.conversions import an_input
 from advisor.advice.ladders import CLARITY, LAYER_SAVING_S, LAYER_SAVING_SHARE, candidate, worth
 from advisor.advice.properties import LEGACY, hard_limits, hard_text, soft, usable
 from advisor.advice.recommendation import Alternative, Cadence
@@ -27,8 +28,9 @@ def warnings(d: Decider, pick: str) -> list[str]:
     estimate = d.est(pick)
     out = []
     if estimate.conversion is not None:
+        takes = an_input(estimate.conversion.target)
         out.append(
-            f"Mismatched abstractions: {pick} takes {estimate.conversion.target}, so the rows "
+            f"Mismatched abstractions: {pick} takes {takes}, so the rows "
             f"are converted ({estimate.conversion.describe()}): "
             f"{fs(estimate.convert_s)} per run, included in the estimate."
         )

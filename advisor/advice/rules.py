@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
+from advisor.advice.conversions import an_input, the_rows, your_rows_become
 from advisor.advice.estimates import Estimate, Estimator, Measurement
 from advisor.advice.explain import alternatives, cadence, warnings
 from advisor.advice.ladders import (
@@ -162,8 +163,8 @@ class Decider:
         if e.conversion is None:
             return fs(e.seconds)
         return (
-            f"{fs(e.seconds)} with {fs(e.convert_s)} of turning {self.w.shape} into "
-            f"{e.conversion.target}"
+            f"{fs(e.seconds)} with {fs(e.convert_s)} of turning {the_rows(self.w.shape)} into "
+            f"{an_input(e.conversion.target)}"
         )
 
     # --- the steps ----------------------------------------------------------------------
@@ -183,7 +184,8 @@ class Decider:
             convert = (
                 ""
                 if w.shape is InputShape.OBJECTS
-                else (f"; your {w.shape} become ORM objects first, and the estimate includes it")
+                else f"; {your_rows_become(w.shape)} ORM objects first, and the estimate "
+                "includes it"
             )
             self.because(
                 "correctness",
