@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import IO
 
 from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -52,7 +53,9 @@ def card_blocks(rec: Recommendation, found: Verdict | None = None) -> list[Rende
     blocks: list[RenderableType] = [head, _section("Why", rec.reasons, "•")]
     if found is not None:
         title = "Verdict: confirmed" if found.confirmed else "Verdict: changed"
-        blocks.insert(0, Group(Text(title, style="bold"), Text(f"  {found.text}")))
+        # Indented as a whole, so that every wrapped line keeps the indent, not the first only.
+        text = Padding(Text(found.text), (0, 0, 0, 2))
+        blocks.insert(0, Group(Text(title, style="bold"), text))
     trade = rec.trade_offs
     blocks.append(
         Group(
