@@ -370,6 +370,20 @@ def test_no_warning_when_nothing_is_wrong(given: dict[str, Any]) -> None:
     assert recommend(workload(**given)).warnings == ()
 
 
+def test_to_sql_multi_is_warned_against_only_where_a_dataframe_insert_is_written() -> None:
+    # correctness high: the rows become ORM objects, nobody calls to_sql; the alternatives
+    # still say why method="multi" is slow.
+    orm = recommend(workload(**answers("dataframe", "100k", "high", "daily")))
+    assert orm.strategy == "orm_add_all"
+    assert not any("to_sql" in w for w in orm.warnings), orm.warnings
+    multi = next(a for a in orm.alternatives if a.strategy == "pandas_to_sql_multi")
+    assert "multi-row VALUES per chunk" in multi.why_not
+    for rows in ("1k", "100k", "10M"):
+        rec = recommend(workload(**answers("dataframe", rows, "medium", "daily")))
+        assert rec.layer is Layer.DATAFRAME
+        assert any('Avoid to_sql(method="multi")' in w for w in rec.warnings), rows
+
+
 # How every shape reads: its rows becoming ORM objects (correctness high), and the price of
 # converting them, in the reasons; the objects' conversion shows where they leave the ORM.
 SHAPE_WORDS = [

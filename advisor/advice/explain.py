@@ -77,7 +77,13 @@ def warnings(d: Decider, pick: str) -> list[str]:
             "Binary COPY needs exact column types: ints for bigint, floats for double "
             "precision, aware datetimes for timestamptz; one mismatch fails the whole load."
         )
-    if w.shape is InputShape.DATAFRAME and usable("pandas_to_sql_multi", w):
+    # For whoever writes the DataFrame insert: a pick in another layer (the ORM for
+    # correctness high) leaves to_sql aside, and its row in the alternatives says why not.
+    if (
+        layer is Layer.DATAFRAME
+        and w.shape is InputShape.DATAFRAME
+        and usable("pandas_to_sql_multi", w)
+    ):
         multi, plain = d.seconds("pandas_to_sql_multi"), d.seconds("pandas_to_sql")
         if multi > plain:
             out.append(
