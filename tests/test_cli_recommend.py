@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from advisor.bench.server import DSN_ENV_VARS
+from advisor.advice.estimates import CONNECT_S, Measurement
+from advisor.bench.server import DSN_ENV_VARS, Target
 from advisor.profiles import calibration
 from advisor.profiles.profile import load_file
 from advisor.strategy_info import ALL_IDS, SYNC_IDS
@@ -259,7 +260,7 @@ def test_measure_prints_the_results_then_the_card_with_the_verdict_first(
     assert "extrapolated to 2,000" in card and "Recommended" in card
 
 
-def test_measure_at_one_row_says_row(
+def test_measure_at_one_row_says_row_and_scales_nothing_by_it(
     dsn: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv(calibration.DATA_DIR_ENV, str(tmp_path))  # no calibration
@@ -269,7 +270,30 @@ def test_measure_at_one_row_says_row(
     assert "(measured at 1 row, extrapolated to 2,000)" in card
     assert "Figures measured now at 1 row on " in card
     assert "extrapolated from 1 row to 2,000" in card
-    assert not re.search(r"\b1 rows\b", card)
+    # One row is all fixed cost: it says nothing of this machine's speed per row.
+    assert "from reference figures, not scaled (measured below 1,000 rows, where a run" in card
+    assert not re.search(r"\b1 rows\b|\de[+-]\d", card)
+
+
+def test_measure_estimates_the_strategies_it_left_out_from_the_calibration(
+    dsn: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(calibration.DATA_DIR_ENV, str(tmp_path))
+    points = tuple(
+        Measurement(sid, rows, rows / 100_000) for sid in ALL_IDS for rows in (1_000, 10_000)
+    )
+    taken = calibration.Calibration("2026-11-30T10:00:00+00:00", "host", "server", points)
+    calibration.save(taken, Target.resolve(dsn).location)
+    data = json.loads(run_cli(capsys, *MEASURED, "--dsn", dsn, "--json").out)
+    measured = {r["strategy"] for r in data["measurement"]["results"] if r["verified"]}
+    source = data["estimate_source"]
+    assert source.startswith("measured now at 2,000 rows on "), source
+    others = len(ALL_IDS) - len(measured)
+    assert source.endswith(f"; the other {others} from this machine's calibration (2026-11-30)")
+    assert "reference figures" not in source
+    alternatives = {a["strategy"]: a["estimate_s"] for a in data["alternatives"]}
+    assert "psycopg2_execute_values" not in measured  # takes tuples: nothing to convert
+    assert alternatives["psycopg2_execute_values"] == pytest.approx(2_000 / 100_000 + CONNECT_S)
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from advisor.advice.conversions import an_input, the_rows, your_rows_become
-from advisor.advice.estimates import Estimate, Estimator, Measurement
+from advisor.advice.estimates import Calibrated, Estimate, Estimator, Measurement
 from advisor.advice.explain import alternatives, cadence, warnings
 from advisor.advice.ladders import (
     ASYNC_LADDERS,
@@ -82,12 +82,18 @@ def recommend(
     table: SnippetTable = STANDARD_TABLE,
     *,
     origin: str = "your bench",
+    calibrated: Calibrated | None = None,
 ) -> Recommendation:
     """The advice for `workload`, estimated from reference figures or the user's own
-    measurements (`origin` says where they come from), with a snippet written for `table`
-    (what the table cannot do is added to the warnings)."""
+    measurements (`origin` says where they come from; `calibrated`, the calibration of the
+    server they were measured on, fills in for the strategies they leave out), with a
+    snippet written for `table` (what the table cannot do is added to the warnings)."""
     estimator = Estimator(
-        measured or (), origin=origin, upsert=workload.upsert, returning=workload.returning
+        measured or (),
+        origin=origin,
+        upsert=workload.upsert,
+        returning=workload.returning,
+        calibrated=calibrated,
     )
     decider = Decider(workload, estimator)
     pick = decider.choose()

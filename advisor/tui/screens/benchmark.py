@@ -237,7 +237,9 @@ class BenchmarkScreen(Screen[None]):
             table = snippet_table(cast("AdvisorApp", self.app).target(), report.plan.table)
         where = report.environment.target_description
         origin = f"measured now at {counted(report.plan.rows, 'row')} on {where}"
-        after = recommend(rec.workload, measured, table, origin=origin)
+        calibrated = cast("AdvisorApp", self.app).calibration()  # fills in the others
+        fill_in = calibrated.fill_in if calibrated is not None else None
+        after = recommend(rec.workload, measured, table, origin=origin, calibrated=fill_in)
         found = verdict(rec, after, report.plan.rows)
         self.app.call_from_thread(self._judged, after, found)
 
