@@ -73,3 +73,12 @@ def format_seconds(s: float) -> str:
 def format_rate(rows_per_s: float) -> str:
     """Throughput such as `412k rows/s`."""
     return f"{format_count(rows_per_s)} rows/s"
+
+
+def format_factor(x: float) -> str:
+    """A ratio with two significant digits, never in e-notation: 0.038, 2.5, 250, 12,000."""
+    if not math.isfinite(x) or x <= 0:
+        return f"{x:g}"
+    rounded = float(f"{x:.2g}")
+    decimals = max(1 - math.floor(math.log10(rounded)), 0)  # for two significant digits
+    return f"{rounded:,.{decimals}f}"

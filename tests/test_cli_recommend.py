@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
-from advisor.bench.server import DSN_ENV_VARS
+from advisor.advice.estimates import CONNECT_S, Measurement
+from advisor.bench.server import DSN_ENV_VARS, Target
+from advisor.profiles import calibration
 from advisor.profiles.profile import load_file
 from advisor.strategy_info import ALL_IDS, SYNC_IDS
 from advisor.workload import QUESTIONS
@@ -44,6 +46,18 @@ def test_card(capsys: pytest.CaptureFixture[str]) -> None:
     assert "…" not in out
     assert max(len(line) for line in out.splitlines()) <= 80
     assert all(line == line.rstrip() for line in out.splitlines())
+
+
+def test_one_row_is_one_row_on_the_card(capsys: pytest.CaptureFixture[str]) -> None:
+    one = ["--shape", "dicts", "--rows", "1", "--correctness", "medium"]
+    code, out, _ = run([*one, "--frequency", "daily"], capsys)
+    assert code == 0
+    assert "Workload     dicts, 1 row, correctness medium, daily" in out
+    assert "volume: 1 row per run — " in out
+    code, stream, _ = run([*one, "--frequency", "continuous"], capsys)
+    assert code == 0 and "volume: 1 row per batch — " in stream
+    assert "one batch of 1 row a minute" in words(stream)
+    assert not re.search(r"\b1 rows\b", words(out + stream))
 
 
 def json_twin(args: list[str], capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
@@ -244,6 +258,42 @@ def test_measure_prints_the_results_then_the_card_with_the_verdict_first(
     assert "driver_executemany ←" in table, "the advice's pick is marked in the results"
     assert card.startswith(("confirmed", "changed"))
     assert "extrapolated to 2,000" in card and "Recommended" in card
+
+
+def test_measure_at_one_row_says_row_and_scales_nothing_by_it(
+    dsn: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(calibration.DATA_DIR_ENV, str(tmp_path))  # no calibration
+    result = run_cli(capsys, *MEASURED, "--measure-rows", "1", "--dsn", dsn)
+    assert result.code == 0, result.err
+    card = words(result.out.split("Verdict: ", 1)[1])
+    assert "(measured at 1 row, extrapolated to 2,000)" in card
+    assert "Figures measured now at 1 row on " in card
+    assert "extrapolated from 1 row to 2,000" in card
+    # One row is all fixed cost: it says nothing of this machine's speed per row.
+    assert "from reference figures, not scaled (measured below 1,000 rows, where a run" in card
+    assert not re.search(r"\b1 rows\b|\de[+-]\d", card)
+
+
+def test_measure_estimates_the_strategies_it_left_out_from_the_calibration(
+    dsn: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(calibration.DATA_DIR_ENV, str(tmp_path))
+    points = tuple(
+        Measurement(sid, rows, rows / 100_000) for sid in ALL_IDS for rows in (1_000, 10_000)
+    )
+    taken = calibration.Calibration("2026-11-30T10:00:00+00:00", "host", "server", points)
+    calibration.save(taken, Target.resolve(dsn).location)
+    data = json.loads(run_cli(capsys, *MEASURED, "--dsn", dsn, "--json").out)
+    measured = {r["strategy"] for r in data["measurement"]["results"] if r["verified"]}
+    source = data["estimate_source"]
+    assert source.startswith("measured now at 2,000 rows on "), source
+    others = len(ALL_IDS) - len(measured)
+    assert source.endswith(f"; the other {others} from this machine's calibration (2026-11-30)")
+    assert "reference figures" not in source
+    alternatives = {a["strategy"]: a["estimate_s"] for a in data["alternatives"]}
+    assert "psycopg2_execute_values" not in measured  # takes tuples: nothing to convert
+    assert alternatives["psycopg2_execute_values"] == pytest.approx(2_000 / 100_000 + CONNECT_S)
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,10 @@ import pytest
 
 from advisor.advice.estimates import (
     CONNECT_S,
+    MIN_SCALING_ROWS,
     REFERENCE_ROWS_PER_S,
     REFERENCE_SOURCE,
+    Calibrated,
     Estimator,
     Measurement,
     load_bench,
@@ -133,6 +136,82 @@ def test_unmeasured_strategies_are_calibrated_on_the_measured_ones() -> None:
     assert seconds == pytest.approx(2.0)
     assert "scaled to your bench" in source
     assert "driver_copy" in est.source and f"the other {len(ALL_IDS) - 1}" in est.source
+
+
+def _calibrated(strategies: Sequence[str], factor: float = 3.0) -> Calibrated:
+    """A calibration of `strategies` at 1k and 10k rows, `factor` times the reference time."""
+    return Calibrated(
+        tuple(
+            Measurement(sid, rows, factor * rows / REFERENCE_ROWS_PER_S[sid])
+            for sid in strategies
+            for rows in (1_000, 10_000)
+        ),
+        "2026-11-30",
+    )
+
+
+def test_unmeasured_strategies_come_from_the_calibration_when_there_is_one() -> None:
+    measured = [Measurement("driver_copy", 20_000, 0.05)]
+    others = [sid for sid in ALL_IDS if sid != "driver_copy"]
+    est = Estimator(measured, origin="measured now", calibrated=_calibrated(ALL_IDS))
+    assert est.insert_seconds("driver_copy", 20_000) == (0.05, "measured")  # never replaced
+    seconds, source = est.insert_seconds("core_execute", 10_000)
+    assert seconds == pytest.approx(3 * 10_000 / REFERENCE_ROWS_PER_S["core_execute"])
+    assert source == "this machine's calibration (2026-11-30)"
+    assert est.source.endswith(
+        f"; the other {len(others)} from this machine's calibration (2026-11-30)"
+    )
+    assert "reference" not in est.source
+    # A strategy the calibration lacks (its package was missing) is scaled as before.
+    partial = Estimator(measured, origin="measured now", calibrated=_calibrated(others[1:]))
+    assert partial.insert_seconds(others[0], 10_000)[1].startswith("reference × ")
+    assert re.search(
+        rf"the other {len(others)}: {len(others) - 1} from this machine's calibration "
+        r"\(2026-11-30\), 1 from reference figures × [\d.]+$",
+        partial.source,
+    ), partial.source
+    # Plain inserts' calibration estimates no upsert, and alone it replaces no measurement.
+    upsert = Estimator(
+        [Measurement("driver_copy", 20_000, 0.05, upsert=True)],
+        upsert=True,
+        calibrated=_calibrated(ALL_IDS),
+    )
+    assert "calibration" not in upsert.source
+    assert Estimator(calibrated=_calibrated(ALL_IDS)).source == REFERENCE_SOURCE
+
+
+def test_a_scaling_factor_is_written_plainly() -> None:
+    copy_100k = 100_000 / REFERENCE_ROWS_PER_S["driver_copy"]
+    for factor, text in (
+        (250, "× 250"),
+        (2.46, "× 2.5"),
+        (0.0384, "× 0.038"),
+        (12_345, "× 12,000"),
+    ):
+        est = Estimator([Measurement("driver_copy", 100_000, copy_100k * factor)])
+        assert est.source.endswith(f"the other {len(ALL_IDS) - 1} from reference figures {text}")
+        assert text in est.insert_seconds("core_execute", 1_000)[1]
+        assert "e+" not in est.source and "e-" not in est.source
+
+
+def test_runs_too_small_to_tell_the_speed_scale_nothing() -> None:
+    # One row is all fixed cost: 2 ms where the reference's per-row rate says 2 µs.
+    tiny = Estimator([Measurement("driver_copy", 1, 0.002)], origin="measured now")
+    seconds, source = tiny.insert_seconds("core_execute", 1_000)
+    assert seconds == pytest.approx(1_000 / REFERENCE_ROWS_PER_S["core_execute"])
+    assert source.startswith("reference, not scaled")
+    assert tiny.source.endswith(
+        f"from reference figures, not scaled (measured below {MIN_SCALING_ROWS:,} rows, where "
+        "a run is mostly fixed cost)"
+    )
+    # A point of MIN_SCALING_ROWS or more counts; the tiny ones beside it do not.
+    both = Estimator(
+        [
+            Measurement("driver_copy", 1, 0.002),
+            Measurement("driver_copy", 1_000, 2 * 1_000 / REFERENCE_ROWS_PER_S["driver_copy"]),
+        ]
+    )
+    assert both.source.endswith("from reference figures × 2.0")
 
 
 def test_only_measurements_of_the_same_semantics_count() -> None:

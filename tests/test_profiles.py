@@ -186,11 +186,13 @@ def test_recommend_save_then_rerun_update_builds_a_history(
     first = run_cli(capsys, "rerun", str(path), "--dsn", dsn, "--update", "--no-chart")
     assert first.code == 0, first.err
     assert "first measurement" in first.out
+    assert first.err.endswith(f"updated {path} (1 measurement in its history)\n")
     assert len(load_file(path).history) == 1
 
     second = run_cli(capsys, "rerun", str(path), "--dsn", dsn, "--update", "--no-chart")
     assert second.code == 0, second.err
     assert "saved vs new" in second.out
+    assert second.err.endswith(f"updated {path} (2 measurements in its history)\n")
     assert saved.plan.strategies, "the plan names what to measure"
     for sid in saved.plan.strategies:
         assert re.search(rf"^{sid} +\S+ +\S+ +\d+\.\d\d×", second.out, re.M), sid

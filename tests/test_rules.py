@@ -370,6 +370,69 @@ def test_no_warning_when_nothing_is_wrong(given: dict[str, Any]) -> None:
     assert recommend(workload(**given)).warnings == ()
 
 
+def test_to_sql_multi_is_warned_against_only_where_a_dataframe_insert_is_written() -> None:
+    # correctness high: the rows become ORM objects, nobody calls to_sql; the alternatives
+    # still say why method="multi" is slow.
+    orm = recommend(workload(**answers("dataframe", "100k", "high", "daily")))
+    assert orm.strategy == "orm_add_all"
+    assert not any("to_sql" in w for w in orm.warnings), orm.warnings
+    multi = next(a for a in orm.alternatives if a.strategy == "pandas_to_sql_multi")
+    assert "multi-row VALUES per chunk" in multi.why_not
+    for rows in ("1k", "100k", "10M"):
+        rec = recommend(workload(**answers("dataframe", rows, "medium", "daily")))
+        assert rec.layer is Layer.DATAFRAME
+        assert any('Avoid to_sql(method="multi")' in w for w in rec.warnings), rows
+
+
+# How every shape reads: its rows becoming ORM objects (correctness high), and the price of
+# converting them, in the reasons; the objects' conversion shows where they leave the ORM.
+SHAPE_WORDS = [
+    ("objects", "2M", "medium", None, "of turning objects into tuples"),
+    ("dicts", "100k", "high", "your dicts become ORM objects", "of turning dicts into objects"),
+    ("tuples", "100k", "high", "your tuples become ORM objects", "of turning tuples into objects"),
+    ("csv", "100k", "high", "your CSV rows become ORM objects", "turning CSV rows into objects"),
+    (
+        "dataframe",
+        "100k",
+        "high",
+        "your DataFrame becomes ORM objects first",
+        "of turning the DataFrame into objects",
+    ),
+]
+MISWORDED = re.compile(
+    r"(your|turning|into|needs|takes) (dataframe|csv)\b|dataframe becomes?\b|csv become"
+)
+
+
+@pytest.mark.parametrize(("shape", "rows", "correctness", "becomes", "turning"), SHAPE_WORDS)
+def test_every_shape_reads_right_in_the_reasons(
+    shape: str, rows: str, correctness: str, becomes: str | None, turning: str
+) -> None:
+    rec = recommend(workload(**answers(shape, rows, correctness, "daily")))
+    said = " ".join(rec.reasons)
+    if becomes is not None:
+        assert becomes in said, rec.reasons
+    assert turning in said, rec.reasons
+    for level, size in itertools.product(("low", "medium", "high"), ("1k", "100k", "10M")):
+        rec = recommend(workload(**answers(shape, size, level, "daily")))
+        text = [*rec.trace, *rec.warnings, *(a.why_not for a in rec.alternatives)]
+        assert not any(MISWORDED.search(t) for t in text), [t for t in text if MISWORDED.search(t)]
+
+
+def test_a_dataframe_is_named_as_one_where_a_strategy_takes_it() -> None:
+    rec = recommend(workload(**answers("dicts", "1k", "medium", "daily")))
+    adbc = next(a for a in rec.alternatives if a.strategy == "adbc_ingest")
+    assert adbc.why_not.startswith("needs a DataFrame: dicts → tuples")
+
+
+def test_one_row_is_one_row_in_the_reasons() -> None:
+    once = recommend(workload(**answers("dicts", "1", "medium", "daily")))
+    assert any(r.startswith("volume: 1 row per run — ") for r in once.reasons), once.reasons
+    stream = recommend(workload(**answers("dicts", "1", "medium", "continuous")))
+    assert "one batch of 1 row a minute" in stream.per_year.model
+    assert not any(re.search(r"\b1 rows\b", t) for t in [*once.trace, *stream.trace])
+
+
 def test_the_articles_300ms_off_a_10s_insert_is_not_worth_it() -> None:
     assert not worth(10.0, 9.7, BULK_SAVING_S, BULK_SAVING_SHARE)
     assert not worth(10.0, 9.7, LAYER_SAVING_S, LAYER_SAVING_SHARE)

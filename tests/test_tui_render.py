@@ -7,7 +7,9 @@ import pytest
 from rich.segment import Segment
 from textual.pilot import Pilot
 
+from advisor.advice.estimates import Measurement
 from advisor.advice.rules import recommend
+from advisor.advice.verdict import verdict
 from advisor.report.bench import HEADERS, table_rows
 from advisor.tui.app import AdvisorApp, make_app
 from advisor.tui.screens.benchmark import BenchmarkScreen
@@ -16,6 +18,7 @@ from advisor.tui.widgets.results import fitting_columns
 from advisor.workload import Workload
 from tests.tui_util import replaying, screen_text, shipped, steady
 
+SCROLLBAR = " ▁▂▃▄▅▆▇█▉▊▋▌▍▎▏▔▕"  # what may follow the text on a line: padding, the scrollbar
 NIGHTLY = {"shape": "dicts", "rows": "2M", "correctness": "medium", "frequency": "daily"}
 
 
@@ -80,6 +83,32 @@ async def test_no_color_drops_every_colour_and_marks_states_with_styles(
         if step != "questionnaire":
             active, other = ("1 ", "2 ") if step == "card" else ("2 ", "1 ")
             assert _styled(app, active).underline and not _styled(app, other).underline
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+async def test_the_verdict_wraps_under_its_own_indent(size: tuple[int, int]) -> None:
+    dicts = Workload.from_dict(
+        {"shape": "dicts", "rows": "20k", "correctness": "medium", "frequency": "daily"}
+    )
+    before = recommend(dicts)
+    after = recommend(dicts, [Measurement("core_execute", 20_000, 0.558)], origin="measured now")
+    found = verdict(before, after, 20_000)
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await app.push_screen(RecommendationScreen(after, found))
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        title = next(i for i, line in enumerate(lines) if "Verdict: confirmed" in line)
+        margin = lines[title].index("Verdict")
+        text = []
+        for line in lines[title + 1 :]:
+            seen = line[margin:].rstrip(SCROLLBAR)
+            if not seen:
+                break
+            text.append(seen)
+        assert len(text) >= 2, "long enough to wrap"
+        assert all(t.startswith("  ") and t[2] != " " for t in text), text
+        assert " ".join(t.strip() for t in text) == found.text
 
 
 async def test_strategy_checkboxes_show_their_state_as_text() -> None:

@@ -2,7 +2,7 @@ import pytest
 
 from advisor.errors import InputError
 from advisor.strategy_info import ALL_IDS, GROUPS, SYNC_IDS, parse_strategy_ids
-from advisor.units import format_count, format_seconds, parse_count
+from advisor.units import counted, format_count, format_factor, format_seconds, parse_count
 from tests.plans import STRATEGY_IDS
 
 
@@ -38,6 +38,25 @@ def test_formatting_keeps_three_significant_digits() -> None:
     assert format_seconds(0.0123) == "12.3 ms"
     assert format_seconds(4.567) == "4.57 s"
     assert format_seconds(3600 * 3 + 300) == "3 h 05 min"
+
+
+@pytest.mark.parametrize(
+    ("factor", "text"),
+    [
+        (0.0384, "0.038"),
+        (0.999, "1.0"),
+        (2.46, "2.5"),
+        (9.96, "10"),
+        (250.3, "250"),
+        (1e7, "10,000,000"),
+    ],
+)
+def test_factors_have_two_significant_digits_and_no_e_notation(factor: float, text: str) -> None:
+    assert format_factor(factor) == text
+
+
+def test_counted_is_singular_for_one() -> None:
+    assert (counted(1, "row"), counted(2_000, "row")) == ("1 row", "2,000 rows")
 
 
 def test_strategy_ids_all_and_lists_keep_catalog_order() -> None:

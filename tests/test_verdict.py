@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from advisor.advice.estimates import Measurement
 from advisor.advice.rules import recommend
 from advisor.advice.verdict import verdict
 from advisor.profiles import calibration
+from advisor.report.card import print_card
 from advisor.workload import Workload
 
 TUPLES_200K = Workload.from_dict(
@@ -46,6 +48,23 @@ def test_a_measurement_that_disagrees_changes_the_pick_and_says_why() -> None:
     assert "changes the advice: driver_executemany" in v.text
     assert "clarity beats marginal gains" in v.text
     assert "extrapolated" not in v.text
+
+
+def test_the_verdict_wraps_under_its_own_indent_on_the_card() -> None:
+    dicts = Workload.from_dict(
+        {"shape": "dicts", "rows": "20k", "correctness": "medium", "frequency": "daily"}
+    )
+    before = recommend(dicts)
+    after = recommend(dicts, [Measurement("core_execute", 20_000, 0.558)], origin="measured now")
+    v = verdict(before, after, 20_000)
+    out = io.StringIO()
+    print_card(after, out, v)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "Verdict: confirmed"
+    text = lines[1 : lines.index("")]
+    assert len(text) >= 2, "long enough to wrap at 80 columns"
+    assert all(line.startswith("  ") and line[2] != " " for line in text), text
+    assert " ".join(line.strip() for line in text) == v.text
 
 
 def test_a_calibration_round_trips_and_labels_its_figures(

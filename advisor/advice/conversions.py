@@ -44,6 +44,34 @@ HOW: dict[tuple[InputShape, InputShape], str] = {
     (InputShape.TUPLES, InputShape.DATAFRAME): "pandas.DataFrame(rows, columns=...)",
 }
 
+# How sentences name each shape's rows, and whether the name is a plural (a DataFrame is one).
+NOUN: dict[InputShape, tuple[str, bool]] = {
+    InputShape.OBJECTS: ("objects", True),
+    InputShape.DICTS: ("dicts", True),
+    InputShape.TUPLES: ("tuples", True),
+    InputShape.CSV: ("CSV rows", True),
+    InputShape.DATAFRAME: ("DataFrame", False),
+}
+
+
+def the_rows(shape: InputShape) -> str:
+    """The user's rows in a sentence: `dicts`, `CSV rows`, `the DataFrame`."""
+    noun, plural = NOUN[shape]
+    return noun if plural else f"the {noun}"
+
+
+def your_rows_become(shape: InputShape) -> str:
+    """`your dicts become`, `your DataFrame becomes`."""
+    noun, plural = NOUN[shape]
+    return f"your {noun} {'become' if plural else 'becomes'}"
+
+
+def an_input(shape: InputShape) -> str:
+    """A strategy's input in a sentence: `tuples`, `objects`, `a DataFrame`."""
+    noun, plural = NOUN[shape]
+    return noun if plural else f"a {noun}"
+
+
 _NEEDS = {
     Shape.OBJECTS: InputShape.OBJECTS,
     Shape.DICTS: InputShape.DICTS,

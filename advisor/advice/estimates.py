@@ -11,9 +11,11 @@ user's own verified `advisor bench --json` results. With one point for a strateg
 linearly; with several volumes (a sweep) it interpolates in log-log space, and beyond the
 measured range it extends the nearest segment's slope, never letting the per-row cost fall
 (slope at least 1 above the range, at most 1 below it). Strategies missing from a bench are
-taken from the reference table, scaled by how much faster or slower the user's machine was
-on the strategies it did measure. Like the benchmark, insert time includes the commit but
-not connecting, hence CONNECT_S.
+taken from this machine's calibration (`advisor calibrate`) when there is one, else from the
+reference table, scaled by how much faster or slower the user's machine was on the
+strategies it did measure; runs below MIN_SCALING_ROWS are mostly fixed cost and say
+nothing about that, so they scale nothing. Like the benchmark, insert time includes the
+commit but not connecting, hence CONNECT_S.
 
 *Round trips* (each costs `rtt_ms`; bandwidth is not modelled) were checked on this machine
 through a proxy that delays every packet (20k and 100k rows, 0/20/50 ms): connecting took 2
@@ -62,6 +64,7 @@ from advisor.strategy_info import (
     UNNEST_BATCH,
     Layer,
 )
+from advisor.units import counted, format_factor
 from advisor.userfile import read_text
 from advisor.workload import Workload
 
@@ -97,6 +100,10 @@ REFERENCE_ROWS_PER_S: dict[str, float] = {
     "psycopg2_execute_values": 32_000,
     "psycopg2_copy_expert": 450_000,
 }
+
+# Below this many rows a run is mostly fixed cost (connecting aside: the transaction, the
+# statement, the round trips), so it tells nothing of how fast this machine inserts rows.
+MIN_SCALING_ROWS = 1_000
 
 CONNECT_S = 0.010  # opening a connection to the local embedded server took 8-15 ms
 CONNECT_ROUND_TRIPS = 4  # 2 measured with trust auth; SCRAM password auth adds 2
@@ -145,6 +152,19 @@ class Measurement:
                 f"a measurement needs a known strategy, 1 to {MAX_BENCH_ROWS:,} rows and"
                 f" more than 0 to {MAX_RUN_S:.0f} seconds: {self}"
             )
+
+
+@dataclass(frozen=True)
+class Calibrated:
+    """`advisor calibrate`'s figures for the server measured on: they estimate the
+    strategies a measurement left out (advisor.profiles.calibration writes and reads them)."""
+
+    measurements: tuple[Measurement, ...]
+    date: str  # YYYY-MM-DD
+
+    @property
+    def label(self) -> str:
+        return f"this machine's calibration ({self.date})"
 
 
 @dataclass(frozen=True)
@@ -197,7 +217,9 @@ class Estimator:
 
     Only measurements of the same semantics count: an upsert's figures estimate upserts,
     plain inserts' figures plain inserts. `origin` names where the measurements come from
-    ("your bench", "calibrated on this machine, DATE", "measured now").
+    ("your bench", "calibrated on this machine, DATE", "measured now"). `calibrated`, the
+    calibration of the server measured on, estimates the strategies the measurements left
+    out, before the scaled reference figures do.
     """
 
     def __init__(
@@ -207,6 +229,7 @@ class Estimator:
         origin: str = "your bench",
         upsert: bool = False,
         returning: bool = False,
+        calibrated: Calibrated | None = None,
     ) -> None:
         given = list(measured)
         same = [m for m in given if (m.upsert, m.returning) == (upsert, returning)]
@@ -218,16 +241,37 @@ class Estimator:
             sid: [(REFERENCE_ROWS, REFERENCE_ROWS / rate)]
             for sid, rate in REFERENCE_ROWS_PER_S.items()
         }
-        self.calibration = self._calibration()
+        self.calibrated: dict[str, list[tuple[int, float]]] = {}
+        self.calibrated_label = ""
+        if calibrated is not None and self.measured:  # it fills in for a measurement
+            fills = _points_by_strategy(
+                m for m in calibrated.measurements if (m.upsert, m.returning) == (upsert, returning)
+            )
+            self.calibrated = {s: p for s, p in fills.items() if s not in self.measured}
+            self.calibrated_label = calibrated.label
+        self.scale = self._scale()
 
-    def _calibration(self) -> float:
-        """Geometric mean of measured / reference time over every measured point."""
+    def _scale(self) -> float | None:
+        """Geometric mean of measured / reference time over the measured points of at least
+        MIN_SCALING_ROWS; None when there are none (nothing to scale by)."""
         logs = [
             math.log(seconds / loglog(self.reference[sid], rows))
             for sid, points in self.measured.items()
             for rows, seconds in points
+            if rows >= MIN_SCALING_ROWS
         ]
-        return math.exp(statistics.fmean(logs)) if logs else 1.0
+        return math.exp(statistics.fmean(logs)) if logs else None
+
+    @property
+    def scaled(self) -> str:
+        """How the reference figures are adjusted to the measurements, as words that follow
+        "reference figures": the factor, or why there is none."""
+        if self.scale is None:
+            return (
+                f", not scaled (measured below {MIN_SCALING_ROWS:,} rows, where a run is "
+                "mostly fixed cost)"
+            )
+        return f" × {format_factor(self.scale)}"
 
     @property
     def source(self) -> str:
@@ -248,31 +292,47 @@ class Estimator:
         if len(volumes) > 1:  # a sweep, or several benches
             ids += f"; {len(volumes)} volumes, {volumes[0]:,} to {volumes[-1]:,} rows"
         rest = len(REFERENCE_ROWS_PER_S) - len(self.measured)
-        scaled = (
-            f"; the other {rest} from reference figures × {self.calibration:.2g}" if rest else ""
-        )
-        return f"{self.origin}, {self.semantics} ({ids}){scaled}"
+        calibrated, referred = len(self.calibrated), rest - len(self.calibrated)
+        reference = f"reference figures{self.scaled}"
+        if calibrated and referred:
+            others = (
+                f"; the other {rest}: {calibrated} from {self.calibrated_label}, {referred} "
+                f"from {reference}"
+            )
+        elif rest:
+            others = f"; the other {rest} from {self.calibrated_label if calibrated else reference}"
+        else:
+            others = ""
+        return f"{self.origin}, {self.semantics} ({ids}){others}"
 
     def source_for(self, rows: int) -> str:
         """`source`, saying so when `rows` is beyond every measured volume."""
         volumes = [points[-1][0] for points in self.measured.values()]
         if volumes and rows > max(volumes):
-            return f"{self.source}; extrapolated from {max(volumes):,} to {rows:,} rows"
+            return f"{self.source}; extrapolated from {counted(max(volumes), 'row')} to {rows:,}"
         return self.source
 
     def insert_seconds(self, strategy: str, rows: int) -> tuple[float, str]:
         if strategy in self.measured:
             points = self.measured[strategy]
             top = points[-1][0]
-            label = "measured" if rows <= top else f"measured, extrapolated from {top:,} rows"
+            label = "measured"
+            if rows > top:
+                label += f", extrapolated from {counted(top, 'row')}"
+            return loglog(points, rows), label
+        if strategy in self.calibrated:
+            points = self.calibrated[strategy]
+            top = points[-1][0]
+            label = self.calibrated_label
+            if rows > top:
+                label += f", extrapolated from {counted(top, 'row')}"
             return loglog(points, rows), label
         seconds = loglog(self.reference[strategy], rows)
         if not self.measured:
             return seconds, "reference"
-        return (
-            seconds * self.calibration,
-            f"reference × {self.calibration:.2g} (scaled to {self.origin})",
-        )
+        if self.scale is None:
+            return seconds, f"reference{self.scaled}"
+        return seconds * self.scale, f"reference{self.scaled} (scaled to {self.origin})"
 
     def estimate(self, strategy: str, workload: Workload) -> Estimate:
         insert_s, source = self.insert_seconds(strategy, workload.rows)

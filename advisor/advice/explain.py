@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from advisor.advice.conversions import an_input
 from advisor.advice.ladders import CLARITY, LAYER_SAVING_S, LAYER_SAVING_SHARE, candidate, worth
 from advisor.advice.properties import LEGACY, hard_limits, hard_text, soft, usable
 from advisor.advice.recommendation import Alternative, Cadence
 from advisor.strategy_info import ALL_IDS, STRATEGIES, Layer
-from advisor.units import format_rate
+from advisor.units import counted, format_rate
 from advisor.units import format_seconds as fs
 from advisor.workload import CONTINUOUS_BATCH_S, Correctness, Frequency, InputShape, Workload
 
@@ -27,8 +28,9 @@ def warnings(d: Decider, pick: str) -> list[str]:
     estimate = d.est(pick)
     out = []
     if estimate.conversion is not None:
+        takes = an_input(estimate.conversion.target)
         out.append(
-            f"Mismatched abstractions: {pick} takes {estimate.conversion.target}, so the rows "
+            f"Mismatched abstractions: {pick} takes {takes}, so the rows "
             f"are converted ({estimate.conversion.describe()}): "
             f"{fs(estimate.convert_s)} per run, included in the estimate."
         )
@@ -75,7 +77,13 @@ def warnings(d: Decider, pick: str) -> list[str]:
             "Binary COPY needs exact column types: ints for bigint, floats for double "
             "precision, aware datetimes for timestamptz; one mismatch fails the whole load."
         )
-    if w.shape is InputShape.DATAFRAME and usable("pandas_to_sql_multi", w):
+    # For whoever writes the DataFrame insert: a pick in another layer (the ORM for
+    # correctness high) leaves to_sql aside, and its row in the alternatives says why not.
+    if (
+        layer is Layer.DATAFRAME
+        and w.shape is InputShape.DATAFRAME
+        and usable("pandas_to_sql_multi", w)
+    ):
         multi, plain = d.seconds("pandas_to_sql_multi"), d.seconds("pandas_to_sql")
         if multi > plain:
             out.append(
@@ -181,7 +189,7 @@ def cadence(w: Workload, estimate: Estimate) -> Cadence:
         return Cadence(runs, runs * seconds, how)
     headroom = CONTINUOUS_BATCH_S / seconds
     how = (
-        f"continuous: a steady stream, taken as one batch of {w.rows:,} rows a minute "
+        f"continuous: a steady stream, taken as one batch of {counted(w.rows, 'row')} a minute "
         f"({runs:,} a year, {format_rate(w.rows / CONTINUOUS_BATCH_S)} arriving); a batch "
         f"takes {fs(seconds)}, so it sustains {format_rate(w.rows / seconds)}, "
         f"{headroom:.3g}× the arrival rate"

@@ -8,7 +8,7 @@ why both are sets.
 
 from __future__ import annotations
 
-from advisor.advice.conversions import READS_CSV, conversion
+from advisor.advice.conversions import READS_CSV, an_input, conversion
 from advisor.strategy_info import STRATEGIES, Group, Layer
 from advisor.workload import Correctness, InputShape, Workload
 
@@ -92,7 +92,9 @@ def soft(sid: str, w: Workload) -> dict[str, str]:
         out["bypasses_uow"] = "skips the unit of work (validation, relationships, events)"
     convert = conversion(w.shape, sid)
     if convert is not None:
-        out[f"converts_to_{convert.target}"] = f"needs {convert.target}: {convert.describe()}"
+        out[f"converts_to_{convert.target}"] = (
+            f"needs {an_input(convert.target)}: {convert.describe()}"
+        )
     if sid in BINARY and w.correctness is not Correctness.LOW and w.shape is not InputShape.CSV:
         out["exact_types"] = "binary COPY needs exact column types: for when you push limits"
     if info.group is Group.ASYNC and not w.asyncio:

@@ -26,7 +26,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from advisor.advice.estimates import Estimate, Estimator, Measurement
+from advisor.advice.conversions import an_input, the_rows, your_rows_become
+from advisor.advice.estimates import Calibrated, Estimate, Estimator, Measurement
 from advisor.advice.explain import alternatives, cadence, warnings
 from advisor.advice.ladders import (
     ASYNC_LADDERS,
@@ -51,6 +52,7 @@ from advisor.advice.recommendation import Recommendation
 from advisor.snippets import snippet
 from advisor.snippets.table import STANDARD_TABLE, SnippetTable, table_warnings
 from advisor.strategy_info import STRATEGIES, Layer
+from advisor.units import counted
 from advisor.units import format_seconds as fs
 from advisor.workload import (
     CONTINUOUS_BATCH_S,
@@ -80,12 +82,18 @@ def recommend(
     table: SnippetTable = STANDARD_TABLE,
     *,
     origin: str = "your bench",
+    calibrated: Calibrated | None = None,
 ) -> Recommendation:
     """The advice for `workload`, estimated from reference figures or the user's own
-    measurements (`origin` says where they come from), with a snippet written for `table`
-    (what the table cannot do is added to the warnings)."""
+    measurements (`origin` says where they come from; `calibrated`, the calibration of the
+    server they were measured on, fills in for the strategies they leave out), with a
+    snippet written for `table` (what the table cannot do is added to the warnings)."""
     estimator = Estimator(
-        measured or (), origin=origin, upsert=workload.upsert, returning=workload.returning
+        measured or (),
+        origin=origin,
+        upsert=workload.upsert,
+        returning=workload.returning,
+        calibrated=calibrated,
     )
     decider = Decider(workload, estimator)
     pick = decider.choose()
@@ -137,7 +145,7 @@ class Decider:
         per = "per batch" if w.frequency is Frequency.CONTINUOUS else "per run"
         values = {
             "shape": str(w.shape),
-            "rows": f"{w.rows:,} rows {per}",
+            "rows": f"{counted(w.rows, 'row')} {per}",
             "correctness": str(w.correctness),
             "frequency": str(w.frequency),
             "returning": "ids needed back",
@@ -161,8 +169,8 @@ class Decider:
         if e.conversion is None:
             return fs(e.seconds)
         return (
-            f"{fs(e.seconds)} with {fs(e.convert_s)} of turning {self.w.shape} into "
-            f"{e.conversion.target}"
+            f"{fs(e.seconds)} with {fs(e.convert_s)} of turning {the_rows(self.w.shape)} into "
+            f"{an_input(e.conversion.target)}"
         )
 
     # --- the steps ----------------------------------------------------------------------
@@ -182,7 +190,8 @@ class Decider:
             convert = (
                 ""
                 if w.shape is InputShape.OBJECTS
-                else (f"; your {w.shape} become ORM objects first, and the estimate includes it")
+                else f"; {your_rows_become(w.shape)} ORM objects first, and the estimate "
+                "includes it"
             )
             self.because(
                 "correctness",

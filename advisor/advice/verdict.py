@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from advisor.advice.recommendation import Recommendation
+from advisor.units import counted
 from advisor.units import format_seconds as fs
 
 
@@ -25,7 +26,7 @@ def verdict(before: Recommendation, after: Recommendation, measured_rows: int) -
     """Compare the advice before and after measuring the candidates at `measured_rows`."""
     rows = before.workload.rows
     scale = (
-        f" (measured at {measured_rows:,} rows, extrapolated to {rows:,})"
+        f" (measured at {counted(measured_rows, 'row')}, extrapolated to {rows:,})"
         if rows > measured_rows
         else ""
     )

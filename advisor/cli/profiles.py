@@ -12,6 +12,7 @@ import click
 from advisor.cli.console import output_console
 from advisor.cli.interrupts import STOP
 from advisor.cli.options import dsn_option
+from advisor.units import counted
 
 if TYPE_CHECKING:
     from advisor.profiles.profile import Profile
@@ -91,7 +92,8 @@ def _update(profile: Profile, path: str) -> None:
     from advisor.profiles.profile import save_profile
 
     save_profile(profile, path, force=True)
-    click.echo(f"updated {path} ({len(profile.history)} measurements in its history)", err=True)
+    history = counted(len(profile.history), "measurement")
+    click.echo(f"updated {path} ({history} in its history)", err=True)
 
 
 def _describe(profile: Profile) -> str:

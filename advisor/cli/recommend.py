@@ -11,12 +11,13 @@ import click
 from advisor.advice.plan import PLAN_MAX_ROWS
 from advisor.cli.options import TABLE_NAME, CountType
 from advisor.errors import BenchFailure, InputError
+from advisor.units import counted
 from advisor.workload import QUESTION_BY_KEY, Workload
 
 if TYPE_CHECKING:
-    from advisor.advice.estimates import Measurement
     from advisor.advice.recommendation import Recommendation
     from advisor.advice.verdict import Verdict
+    from advisor.profiles.calibration import Calibration
     from advisor.results import BenchReport
     from advisor.snippets.table import SnippetTable
 
@@ -176,14 +177,18 @@ def recommend(
     }
     workload = Workload.from_dict(answers)
     snippet_table = _snippet_table(table, dsn)
+    calibrated = _calibration(dsn) if from_bench is None or measure else None
     if from_bench is not None:
         rec = advise(workload, load_bench(from_bench), snippet_table)
+    elif calibrated is not None:
+        rec = advise(
+            workload, list(calibrated.measurements), snippet_table, origin=calibrated.origin
+        )
     else:
-        calibrated, origin = _calibrated(dsn)
-        rec = advise(workload, calibrated, snippet_table, origin=origin)
+        rec = advise(workload, None, snippet_table)
     found: Verdict | None = None
     if measure:
-        rec, found, report = _measure(rec, snippet_table, dsn, measure_rows)
+        rec, found, report = _measure(rec, snippet_table, dsn, measure_rows, calibrated)
     if as_json:
         doc = rec.to_dict()
         if found is not None:
@@ -215,21 +220,23 @@ def recommend(
         )
 
 
-def _calibrated(dsn: str | None) -> tuple[list[Measurement] | None, str]:
+def _calibration(dsn: str | None) -> Calibration | None:
     """`advisor calibrate`'s figures for the server --measure and bench would use, if any."""
     from advisor.bench.server import Target
     from advisor.profiles import calibration
 
-    found = calibration.load(Target.resolve(dsn).location)
-    if found is None:
-        return None, "your bench"
-    return list(found.measurements), found.origin
+    return calibration.load(Target.resolve(dsn).location)
 
 
 def _measure(
-    rec: Recommendation, table: SnippetTable, dsn: str | None, rows: int | None
+    rec: Recommendation,
+    table: SnippetTable,
+    dsn: str | None,
+    rows: int | None,
+    calibrated: Calibration | None,
 ) -> tuple[Recommendation, Verdict, BenchReport]:
-    """Benchmark the candidates for the workload, and the advice recomputed from them."""
+    """Benchmark the candidates for the workload, and the advice recomputed from them (the
+    strategies left out are estimated from the server's calibration, if it has one)."""
     from dataclasses import replace
 
     from advisor.advice.estimates import measurements_from_report
@@ -250,8 +257,9 @@ def _measure(
     measured = measurements_from_report(report)
     if not measured:
         raise BenchFailure("--measure: no candidate verified, so there is nothing to judge by")
-    origin = f"measured now at {plan.rows:,} rows on {description}"
-    after = advise(rec.workload, measured, table, origin=origin)
+    origin = f"measured now at {counted(plan.rows, 'row')} on {description}"
+    fill_in = calibrated.fill_in if calibrated is not None else None
+    after = advise(rec.workload, measured, table, origin=origin, calibrated=fill_in)
     return after, verdict(rec, after, plan.rows), report
 
 

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from advisor.advice.estimates import Measurement, measurements_from_report
+from advisor.advice.estimates import Calibrated, Measurement, measurements_from_report
 from advisor.results import BenchPlan, SweepReport
 from advisor.strategy_info import ALL_IDS, STRATEGIES
 
@@ -45,6 +45,11 @@ class Calibration:
     def origin(self) -> str:
         """How estimates from it are labelled."""
         return f"calibrated on this machine, {self.taken[:10]}, on {self.target}"
+
+    @property
+    def fill_in(self) -> Calibrated:
+        """Its figures as the estimates of the strategies a measurement leaves out."""
+        return Calibrated(self.measurements, self.taken[:10])
 
 
 def data_dir() -> Path:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import IO
 
 from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
 from advisor.advice.recommendation import Recommendation
 from advisor.advice.verdict import Verdict
 from advisor.tables import STANDARD
-from advisor.units import format_seconds
+from advisor.units import counted, format_seconds
 from advisor.workload import Workload
 
 PIPE_WIDTH = 80  # a file or a pipe gets 80 columns: long text wraps, it is never cut
@@ -52,7 +53,9 @@ def card_blocks(rec: Recommendation, found: Verdict | None = None) -> list[Rende
     blocks: list[RenderableType] = [head, _section("Why", rec.reasons, "•")]
     if found is not None:
         title = "Verdict: confirmed" if found.confirmed else "Verdict: changed"
-        blocks.insert(0, Group(Text(title, style="bold"), Text(f"  {found.text}")))
+        # Indented as a whole, so that every wrapped line keeps the indent, not the first only.
+        text = Padding(Text(found.text), (0, 0, 0, 2))
+        blocks.insert(0, Group(Text(title, style="bold"), text))
     trade = rec.trade_offs
     blocks.append(
         Group(
@@ -80,7 +83,7 @@ def workload_line(w: Workload) -> str:
         extras.append(f"budget {format_seconds(w.budget_s)}")
     if w.rtt_ms:
         extras.append(f"rtt {w.rtt_ms:g} ms")
-    base = f"{w.shape}, {w.rows:,} rows, correctness {w.correctness}, {w.frequency}"
+    base = f"{w.shape}, {counted(w.rows, 'row')}, correctness {w.correctness}, {w.frequency}"
     return ", ".join([base, *extras])
 
 

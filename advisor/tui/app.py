@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from advisor.advice.recommendation import Recommendation
     from advisor.advice.verdict import Verdict
     from advisor.bench.server import Target
+    from advisor.profiles.calibration import Calibration
 
 
 def _terminal_is_light() -> bool:
@@ -76,13 +77,18 @@ class AdvisorApp(App[None]):
             self._target = Target.resolve(self.dsn)
         return self._target
 
-    def estimates(self) -> tuple[list[Measurement] | None, str]:
-        """`advisor calibrate`'s figures for this app's server, and how they are labelled;
-        none (reference figures) when it was never calibrated on this machine."""
+    def calibration(self) -> Calibration | None:
+        """`advisor calibrate`'s figures for this app's server; None when it was never
+        calibrated on this machine."""
         from advisor.bench.server import Target
         from advisor.profiles import calibration
 
-        found = calibration.load(Target.resolve(self.dsn).location)
+        return calibration.load(Target.resolve(self.dsn).location)
+
+    def estimates(self) -> tuple[list[Measurement] | None, str]:
+        """`advisor calibrate`'s figures for this app's server, and how they are labelled;
+        none (reference figures) when it was never calibrated on this machine."""
+        found = self.calibration()
         return (list(found.measurements), found.origin) if found else (None, "your bench")
 
     def target_label(self) -> str:

@@ -20,7 +20,7 @@ from advisor.strategy_info import ALL_IDS, STRATEGIES, StrategyInfo
 from advisor.tui.widgets.bench_panel import TAB_KEYS, BenchPanel
 from advisor.tui.widgets.checks import CheckList
 from advisor.tui.widgets.validators import Raises
-from advisor.units import parse_count, parse_share
+from advisor.units import counted, parse_count, parse_share
 
 if TYPE_CHECKING:
     from advisor.advice.verdict import Verdict
@@ -236,8 +236,10 @@ class BenchmarkScreen(Screen[None]):
 
             table = snippet_table(cast("AdvisorApp", self.app).target(), report.plan.table)
         where = report.environment.target_description
-        origin = f"measured now at {report.plan.rows:,} rows on {where}"
-        after = recommend(rec.workload, measured, table, origin=origin)
+        origin = f"measured now at {counted(report.plan.rows, 'row')} on {where}"
+        calibrated = cast("AdvisorApp", self.app).calibration()  # fills in the others
+        fill_in = calibrated.fill_in if calibrated is not None else None
+        after = recommend(rec.workload, measured, table, origin=origin, calibrated=fill_in)
         found = verdict(rec, after, report.plan.rows)
         self.app.call_from_thread(self._judged, after, found)
 

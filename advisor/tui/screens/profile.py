@@ -19,7 +19,7 @@ from advisor.report.compare import compare, comparison_table, machine, machine_n
 from advisor.results import BenchReport
 from advisor.tui.widgets.bench_panel import TAB_KEYS, BenchPanel
 from advisor.tui.widgets.charts import ComparisonChart
-from advisor.units import format_count
+from advisor.units import counted, format_count
 
 
 def _aligned(cells: tuple[str, ...]) -> list[Text]:
@@ -79,8 +79,8 @@ class ProfileScreen(Screen[None]):
                 format_count(h.rows_per_s[followed]) if followed in h.rows_per_s else "—"
                 for h in p.history
             )
-            runs = "measurement" if len(p.history) == 1 else "measurements"
-            lines.append(f"history:  {len(p.history)} {runs}, {followed}: {trend} rows/s")
+            runs = counted(len(p.history), "measurement")
+            lines.append(f"history:  {runs}, {followed}: {trend} rows/s")
         return "\n".join(lines)
 
     def _refresh_head(self) -> None:

@@ -39,6 +39,7 @@ from advisor.results import BenchPlan, BenchReport
 from advisor.strategy_info import ALL_IDS
 from advisor.tui.widgets.charts import RowsPerSecondChart
 from advisor.tui.widgets.results import ResultsTable
+from advisor.units import counted
 
 if TYPE_CHECKING:
     from advisor.tui.app import AdvisorApp
@@ -200,7 +201,7 @@ class BenchPanel(Vertical):
             # One traced insert, slowed by tracemalloc and reporting no rows until it ends:
             # a bar that pulses says it is working, where one at 0% would look stuck.
             self.query_one("#now", Static).update(
-                f"{event.label}: memory pass (untimed, traced) · {rows:,} rows"
+                f"{event.label}: memory pass (untimed, traced) · {counted(rows, 'row')}"
             )
             if bar is not None:
                 bar.update(total=None)
