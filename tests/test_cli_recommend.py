@@ -269,7 +269,7 @@ def test_measure_at_one_row_says_row_and_scales_nothing_by_it(
     card = words(result.out.split("Verdict: ", 1)[1])
     assert "(measured at 1 row, extrapolated to 2,000)" in card
     assert "Figures measured now at 1 row on " in card
-    assert "extrapolated from 1 row to 2,000" in card
+    assert "extrapolated from 1 to 2,000 rows" in card
     # One row is all fixed cost: it says nothing of this machine's speed per row.
     assert "from reference figures, not scaled (measured below 1,000 rows, where a run" in card
     assert not re.search(r"\b1 rows\b|\de[+-]\d", card)

@@ -309,7 +309,8 @@ class Estimator:
         """`source`, saying so when `rows` is beyond every measured volume."""
         volumes = [points[-1][0] for points in self.measured.values()]
         if volumes and rows > max(volumes):
-            return f"{self.source}; extrapolated from {counted(max(volumes), 'row')} to {rows:,}"
+            # rows > a volume >= 1: plural
+            return f"{self.source}; extrapolated from {max(volumes):,} to {rows:,} rows"
         return self.source
 
     def insert_seconds(self, strategy: str, rows: int) -> tuple[float, str]:
