@@ -336,6 +336,7 @@ def test_scenario(
         (answers("objects", "2M", "medium", "daily"), "included in the estimate"),
         (answers("tuples", "2k", "high", "daily"), "ORM fed tuples is awkward and brittle"),
         (answers("objects", "200k", "low", "daily"), "ORM bulk inside an ETL pipeline"),
+        (answers("objects", "500k", "low", "daily"), "not enough to leave the shape your rows"),
         (answers("objects", "200k", "medium", "daily"), "legacy in SQLAlchemy 2.x"),
         (answers("objects", "1k", "high", "hourly", upsert=True), "bypasses the unit of work"),
         (answers("dicts", "2M", "high", "daily", budget_s=40), "to meet the deadline"),
