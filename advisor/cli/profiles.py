@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -38,9 +37,9 @@ def rerun(profile_path: str, dsn: str | None, no_chart: bool, update: bool, chec
     embedded server) and shows saved and new rows/s side by side. A strategy is flagged
     slower only beyond noise: its median more than 10% below the saved one and every new
     run slower than every saved run, with at least 3 runs a side (else "within noise").
-    When the server ceiling itself moved beyond noise, the machine is slower or faster
-    than when the profile was saved, and the new runs are judged at the saved speed. A
-    strategy that looks slower is measured once more: it is flagged only when slower again.
+    The machine itself drifts: each strategy is judged against the median new/saved
+    ratio of everything measured in both (the strategies and the server ceiling), and one
+    that looks slower is measured once more: it is flagged only when slower again.
     --update appends the new run to the profile's history (a profile made by `advisor
     recommend --save` gets its first measurement).
 
@@ -69,11 +68,11 @@ def rerun(profile_path: str, dsn: str | None, no_chart: bool, update: bool, chec
         comparisons = compare(saved.report, new)
         suspects = [c.strategy for c in comparisons if c.suspect]
         if suspects:
-            # A burst of the machine's load can slow one measurement: a regression shows twice.
-            again = replace(saved.plan, strategies=suspects)
+            # A burst of the machine's load can slow one measurement: a regression shows
+            # twice. The whole plan again, so that the machine's factor has its voters.
             preface = f"slower beyond noise, measuring again: {', '.join(suspects)}"
             with BenchProgress(preface, server=False) as p:
-                second = run_benchmark(target, again, on_event=p.handle, cancel=STOP)
+                second = run_benchmark(target, saved.plan, on_event=p.handle, cancel=STOP)
             comparisons = confirm(comparisons, compare(saved.report, second))
     if saved.report is None:
         print_report(new, sys.stdout, chart=not no_chart)
@@ -123,9 +122,7 @@ def print_comparison(comparisons: list[Comparison], found: Machine | None, *, ch
         table.add_row(*cells, style="red" if c.slower or c.failed else None)
     console.print()
     console.print(table)
-    note = machine_note(found)
-    if note:
-        click.echo(note)
+    click.echo(machine_note(found))
     if chart:
         text = render(
             draw_comparison,

@@ -6,21 +6,26 @@ runs on each side (every new run slower than every saved run; for 3 against 3 th
 one-sided Mann-Whitney U test at p = 0.05). A bigger drop that fails the second test is
 shown as "within noise".
 
-Two things a machine's drift does are taken out first. When the server ceiling, measured in
-both runs, moved beyond noise by the same test, the whole machine ran at another speed: each
-strategy is then judged on its runs scaled by that factor. And a strategy that still looks
-slower is measured a second time (`confirm`): a regression shows in both measurements, a
-burst of the machine's load in one.
+Runs of one measurement share the machine's state of the moment, so they say nothing of how
+much a machine drifts between two measurements (2-3x here within minutes). Two things take
+that drift out. The machine's factor is the median new/saved ratio over everything both
+measurements verified, the strategies and the server ceiling (at least MACHINE_VOTES of
+them): a strategy is judged on its runs scaled by it, that is, against the others measured
+beside it. And a strategy that still looks slower is measured a second time (`confirm`): a
+regression shows in both measurements, a burst of the machine's load in one. A slowdown
+that every strategy and the ceiling share is the machine's, and is reported as such.
 """
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass, replace
 
 from advisor.results import BenchReport, CeilingResult, StrategyResult
 
 SLOWER = 0.10  # a drop of more than 10% in rows/s...
 MIN_RUNS = 3  # ...with all runs apart, at least this many on each side
+MACHINE_VOTES = 3  # verified measurements in common that the machine's factor needs
 
 
 def _apart(before: tuple[float, ...], after: tuple[float, ...]) -> bool:
@@ -30,37 +35,35 @@ def _apart(before: tuple[float, ...], after: tuple[float, ...]) -> bool:
 
 @dataclass(frozen=True)
 class Machine:
-    """The server ceiling saved and now: how fast the machine itself ran in each run."""
+    """How fast the machine ran now against the saved measurement, from the ratios of
+    everything both verified."""
 
-    saved: CeilingResult
-    new: CeilingResult
-
-    @property
-    def speed(self) -> float:
-        """New ceiling rows/s over saved: below 1 when the machine is slower now."""
-        return self.new.rows_per_s / self.saved.rows_per_s
-
-    @property
-    def moved(self) -> bool:
-        """The ceiling's change is beyond noise, by the same test as a strategy's."""
-        saved, new = tuple(self.saved.runs_s), tuple(self.new.runs_s)
-        return abs(self.speed - 1) > SLOWER and (_apart(saved, new) or _apart(new, saved))
+    ratios: tuple[float, ...]  # new/saved rows/s of each strategy and the ceiling
+    ceiling: float | None  # the server ceiling's ratio, when both measured it
 
     @property
     def factor(self) -> float:
-        """What the new runs are scaled by before they are judged: 1 within noise."""
-        return self.speed if self.moved else 1.0
+        """What the new runs are scaled by before they are judged."""
+        return statistics.median(self.ratios)
 
 
 def machine(saved: BenchReport | None, new: BenchReport) -> Machine | None:
-    """The two ceilings, when both runs measured and verified one."""
-    if saved is None or saved.ceiling is None or new.ceiling is None:
+    """The machine's factor, when both measurements verified at least MACHINE_VOTES of the
+    same things."""
+    if saved is None:
         return None
-    if not (saved.ceiling.verified and new.ceiling.verified):
-        return None
-    if saved.ceiling.rows_per_s <= 0 or new.ceiling.rows_per_s <= 0:
-        return None
-    return Machine(saved.ceiling, new.ceiling)
+
+    def ratio(
+        before: StrategyResult | CeilingResult | None, after: StrategyResult | CeilingResult | None
+    ) -> float | None:
+        rates = [t.rows_per_s if t is not None and t.verified else 0.0 for t in (before, after)]
+        return rates[1] / rates[0] if rates[0] > 0 and rates[1] > 0 else None
+
+    old = {r.strategy: r for r in saved.results}
+    ceiling = ratio(saved.ceiling, new.ceiling)
+    ratios = [ratio(old.get(r.strategy), r) for r in new.results] + [ceiling]
+    votes = tuple(r for r in ratios if r is not None)
+    return Machine(votes, ceiling) if len(votes) >= MACHINE_VOTES else None
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ class Comparison:
     new_runs_s: tuple[float, ...] = ()
     unavailable: bool = False  # not run: its optional library is missing here
     na: bool = False  # not run: no form for the plan's semantics
-    machine: float = 1.0  # Machine.factor: the new runs are judged at the saved speed
+    machine: float = 1.0  # Machine.factor: the new runs are judged against it
     confirmed: bool | None = None  # measured a second time (see confirm): slower again?
     again: float | None = None  # the second measurement's adjusted ratio
 
@@ -151,29 +154,32 @@ def confirm(first: list[Comparison], second: list[Comparison]) -> list[Compariso
     ]
 
 
-def machine_note(found: Machine | None) -> str | None:
-    """One sentence on the server ceiling saved and now, when both runs measured it."""
+def machine_note(found: Machine | None) -> str:
+    """One sentence on the machine's factor: what each strategy was judged against."""
     if found is None:
-        return None
-    from advisor.units import format_count
-
-    rates = (
-        f"server ceiling {format_count(found.new.rows_per_s)} rows/s now, "
-        f"{format_count(found.saved.rows_per_s)} saved ({found.speed:.2f}×"
+        return (
+            f"fewer than {MACHINE_VOTES} measurements verified in both runs: each strategy "
+            "is compared as measured"
+        )
+    what = f"the median new/saved of {len(found.ratios)} measurements"
+    if found.ceiling is not None:
+        what += f" (the server ceiling: {found.ceiling:.2f}×)"
+    pace = (
+        "about its saved speed"
+        if abs(found.factor - 1) <= SLOWER
+        else f"{'slower' if found.factor < 1 else 'faster'} than when saved"
     )
-    if not found.moved:
-        return f"{rates}, within noise): the machine ran at its saved speed"
-    pace = "slower" if found.speed < 1 else "faster"
     return (
-        f"{rates}, every run apart): the machine itself is {pace} now, so each strategy "
-        f"is judged on new/saved ÷ {found.speed:.2f} (the ÷ machine column)"
+        f"machine: {found.factor:.2f}×, {what}: it ran {pace}; each strategy is judged "
+        f"against that (new/saved ÷ {found.factor:.2f}, the ÷ machine column)"
     )
 
 
 def comparison_table(
     comparisons: list[Comparison],
 ) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
-    """The table's columns and rows; "÷ machine" only when the machine's speed moved."""
+    """The table's columns and rows; "÷ machine" when the runs were judged against the
+    machine's factor."""
     adjusted = any(c.machine != 1.0 for c in comparisons)
     headers: tuple[str, ...] = ("strategy", "saved rows/s", "new rows/s", "new/saved")
     headers += ("÷ machine", "") if adjusted else ("",)

@@ -34,8 +34,8 @@ class ProfileScreen(Screen[None]):
         "profile. Only strategies that fit the answers count as the fastest: a high "
         "correctness keeps the ORM, binary COPY is for correctness low. **r** re-runs its "
         "benchmark plan on the current server and compares saved and new rows/s in a third "
-        "tab (a strategy more than 10% slower, every run apart, is flagged; when the server "
-        "ceiling moved beyond noise, the runs are judged at the saved machine speed); **u** "
+        "tab (a strategy more than 10% slower, every run apart, is flagged, judged against the "
+        "machine's own drift: the median new/saved of all it measured); **u** "
         "writes the new measurement into this profile and its history; **s** saves it under "
         "another name. **1**, **2** and **3** show the chart, the results and the comparison."
     )
@@ -150,7 +150,7 @@ class ProfileScreen(Screen[None]):
                 if slower
                 else "no strategy slower beyond noise"
             )
-            + (f"\n{note}" if note else ""),
+            + f"\n{note}",
             title="Saved vs new",
             severity="warning" if slower else "information",
         )
