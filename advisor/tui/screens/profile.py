@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 from advisor.profiles.profile import Profile
 from advisor.profiles.summary import measured_line
 from advisor.report.card import workload_line
-from advisor.report.compare import compare, comparison_table, machine, machine_note
+from advisor.report.compare import compare, comparison_table, confirm, machine, machine_note
 from advisor.results import BenchReport
 from advisor.tui.widgets.bench_panel import TAB_KEYS, BenchPanel
 from advisor.tui.widgets.charts import ComparisonChart
@@ -35,7 +35,8 @@ class ProfileScreen(Screen[None]):
         "correctness keeps the ORM, binary COPY is for correctness low. **r** re-runs its "
         "benchmark plan on the current server and compares saved and new rows/s in a third "
         "tab (a strategy more than 10% slower, every run apart, is flagged, judged against the "
-        "machine's own drift: the median new/saved of all it measured); **u** "
+        "machine's own drift, the median new/saved of all it measured, and measured again before "
+        "it is called slower); **u** "
         "writes the new measurement into this profile and its history; **s** saves it under "
         "another name. **1**, **2** and **3** show the chart, the results and the comparison."
     )
@@ -54,6 +55,7 @@ class ProfileScreen(Screen[None]):
         self.profile = profile
         self.path = path
         self.new_report: BenchReport | None = None
+        self._first: BenchReport | None = None  # a re-run being measured again to confirm
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -108,25 +110,59 @@ class ProfileScreen(Screen[None]):
 
     def action_rerun(self) -> None:
         if self.profile.plan is not None:
+            self._first = None
             self.query_one(BenchPanel).start(self.profile.plan)
 
     async def on_bench_panel_finished(self, message: BenchPanel.Finished) -> None:
-        self.new_report = message.report
-        self.refresh_bindings()  # u can keep it now
-        if self.profile.report is None:
+        saved, plan = self.profile.report, self.profile.plan
+        if saved is None:
+            self._keep(message.report)
             self.notify("first measurement: press u to keep it in the profile", title="Re-run done")
             return
+        if self._first is not None:  # the second measurement: judge the first by both
+            first, self._first = self._first, None
+            self.query_one(BenchPanel).show_report(first)
+            self._keep(first)
+            await self.show_comparison(first, message.report)
+            return
+        suspects = [c.strategy for c in compare(saved, message.report) if c.suspect]
+        if suspects and plan is not None:
+            # As `advisor rerun`: a regression shows in two measurements, a burst of load in one.
+            self._first = message.report
+            self.notify(
+                f"slower beyond noise: {', '.join(suspects)}; measuring again to confirm",
+                title="Saved vs new",
+            )
+            self.query_one(BenchPanel).start(plan)
+            return
+        self._keep(message.report)
         await self.show_comparison(message.report)
 
-    async def show_comparison(self, new: BenchReport) -> None:
-        """Saved and new rows/s side by side, in a third tab."""
+    async def on_bench_panel_stopped(self, message: BenchPanel.Stopped) -> None:
+        """Cancelled while measuring again: the first measurement stands, unconfirmed."""
+        if self._first is not None:
+            first, self._first = self._first, None
+            self.query_one(BenchPanel).show_report(first)
+            self._keep(first)
+            await self.show_comparison(first)
+
+    def _keep(self, report: BenchReport) -> None:
+        self.new_report = report
+        self.refresh_bindings()  # u can keep it now
+
+    async def show_comparison(self, new: BenchReport, again: BenchReport | None = None) -> None:
+        """Saved and new rows/s side by side, in a third tab; `again`, a second measurement
+        of the plan, confirms or clears what looked slower."""
         comparisons = compare(self.profile.report, new)
+        if again is not None:
+            comparisons = confirm(comparisons, compare(self.profile.report, again))
         tabs = self.query_one("#bench-tabs", TabbedContent)
         if not self.query("#tab-compare"):
             await tabs.add_pane(
                 TabPane(
                     "3 Saved vs new",
                     VerticalScroll(  # the flags first: the chart needs scrolling at 80x24
+                        Static(id="compare-machine", markup=False),
                         DataTable(id="compare-table", cursor_type="row"),
                         ComparisonChart(id="compare-chart"),
                     ),
@@ -144,13 +180,11 @@ class ProfileScreen(Screen[None]):
         self.refresh_bindings()  # 3 shows this tab from now on
         slower = [c.strategy for c in comparisons if c.slower]
         note = machine_note(machine(self.profile.report, new))
+        self.query_one("#compare-machine", Static).update(note)
         self.notify(
-            (
-                f"slower beyond noise: {', '.join(slower)}"
-                if slower
-                else "no strategy slower beyond noise"
-            )
-            + f"\n{note}",
+            f"slower beyond noise: {', '.join(slower)}"
+            if slower
+            else "no strategy slower beyond noise",
             title="Saved vs new",
             severity="warning" if slower else "information",
         )
