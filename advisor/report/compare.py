@@ -76,7 +76,7 @@ class Comparison:
     new_runs_s: tuple[float, ...] = ()
     unavailable: bool = False  # not run: its optional library is missing here
     na: bool = False  # not run: no form for the plan's semantics
-    machine: float = 1.0  # Machine.factor: the new runs are judged against it
+    machine: float | None = None  # Machine.factor, the new runs are judged against it
     confirmed: bool | None = None  # measured a second time (see confirm): slower again?
     again: float | None = None  # the second measurement's adjusted ratio
 
@@ -93,13 +93,14 @@ class Comparison:
     @property
     def adjusted(self) -> float | None:
         """The ratio with the machine's own change taken out."""
-        return None if self.ratio is None else self.ratio / self.machine
+        return None if self.ratio is None else self.ratio / (self.machine or 1.0)
 
     @property
     def distinguishable(self) -> bool:
         """Enough runs on both sides, and every new run (at the saved machine speed)
         slower than every saved one."""
-        return _apart(self.saved_runs_s, tuple(s * self.machine for s in self.new_runs_s))
+        factor = self.machine or 1.0
+        return _apart(self.saved_runs_s, tuple(s * factor for s in self.new_runs_s))
 
     @property
     def dropped(self) -> bool:
@@ -122,7 +123,7 @@ def compare(saved: BenchReport | None, new: BenchReport) -> list[Comparison]:
         {r.strategy: r for r in saved.results if r.verified} if saved else {}
     )
     found = machine(saved, new)
-    factor = found.factor if found else 1.0
+    factor = found.factor if found else None
     out = []
     for r in new.results:
         old = before.get(r.strategy)
@@ -180,7 +181,7 @@ def comparison_table(
 ) -> tuple[tuple[str, ...], list[tuple[str, ...]]]:
     """The table's columns and rows; "÷ machine" when the runs were judged against the
     machine's factor."""
-    adjusted = any(c.machine != 1.0 for c in comparisons)
+    adjusted = any(c.machine is not None for c in comparisons)
     headers: tuple[str, ...] = ("strategy", "saved rows/s", "new rows/s", "new/saved")
     headers += ("÷ machine", "") if adjusted else ("",)
     return headers, [comparison_cells(c, adjusted_column=adjusted) for c in comparisons]
