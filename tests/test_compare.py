@@ -121,3 +121,28 @@ def test_a_suspect_is_a_regression_only_when_measured_slower_again(
     [c] = confirm(first, compare(saved, measured({"driver_copy": second_runs}, None)))
     assert c.slower is slower
     assert comparison_table([c])[1][0][-1] == flag
+
+
+@pytest.mark.parametrize(
+    ("copy_factor", "flag"),
+    [
+        # its place among the others now (1.6x the time: 1.76x their median rows/s) is
+        # within what the saved measurements have seen (2.81x and 1.71x): no regression
+        (1.6, "within its saved range"),
+        # 3x the time: 1.0x their median, far below the lowest saved place
+        (3.0, "67% slower"),
+    ],
+)
+def test_with_a_history_a_strategy_must_stand_lower_than_in_every_saved_measurement(
+    copy_factor: float, flag: str
+) -> None:
+    saved = measured(SAVED, CEILING)
+    new = measured(
+        {s: times(r, copy_factor if s == "driver_copy" else 1.0) for s, r in SAVED.items()}, CEILING
+    )
+    history = [
+        {"driver_copy": 90_000.0, "driver_executemany": 32_000.0, "core_execute": 19_000.0},
+        {"driver_copy": 60_000.0, "driver_executemany": 35_000.0, "core_execute": 18_000.0},
+    ]
+    comparisons = {c.strategy: c for c in compare(saved, new, history)}
+    assert comparison_table([comparisons["driver_copy"]])[1][0][-1] == flag

@@ -65,7 +65,7 @@ def rerun(profile_path: str, dsn: str | None, no_chart: bool, update: bool, chec
     with Target.resolve(dsn) as target:
         with BenchProgress(_describe(saved)) as progress:
             new = run_benchmark(target, saved.plan, on_event=progress.handle, cancel=STOP)
-        comparisons = compare(saved.report, new)
+        comparisons = compare(saved.report, new, saved.history_like(new))
         suspects = [c.strategy for c in comparisons if c.suspect]
         if suspects:
             # A burst of the machine's load can slow one measurement: a regression shows
@@ -73,7 +73,9 @@ def rerun(profile_path: str, dsn: str | None, no_chart: bool, update: bool, chec
             preface = f"slower beyond noise, measuring again: {', '.join(suspects)}"
             with BenchProgress(preface, server=False) as p:
                 second = run_benchmark(target, saved.plan, on_event=p.handle, cancel=STOP)
-            comparisons = confirm(comparisons, compare(saved.report, second))
+            comparisons = confirm(
+                comparisons, compare(saved.report, second, saved.history_like(second))
+            )
     if saved.report is None:
         print_report(new, sys.stdout, chart=not no_chart)
         click.echo("\nfirst measurement of this plan: nothing saved to compare with yet")

@@ -97,6 +97,12 @@ class Profile:
         self.report = report
         self.history.append(HistoryEntry.of(report))
 
+    def history_like(self, report: BenchReport) -> list[dict[str, float]]:
+        """The rows/s of each saved measurement comparable with `report` (same rows, same
+        server), oldest first: what `rerun` weighs a new measurement against."""
+        rows, target = report.plan.rows, report.environment.target
+        return [h.rows_per_s for h in self.history if (h.rows, h.target) == (rows, target)]
+
     def best(self) -> StrategyResult | None:
         """The fastest verified result among the strategies the answers allow (all of them
         when the profile has no answers): binary COPY is no "best" for a web app."""

@@ -14,11 +14,18 @@ them): a strategy is judged on its runs scaled by it, that is, against the other
 beside it. And a strategy that still looks slower is measured a second time (`confirm`): a
 regression shows in both measurements, a burst of the machine's load in one. A slowdown
 that every strategy and the ceiling share is the machine's, and is reported as such.
+
+The saved side is one measurement, taken in one state of the machine, and the strategies'
+places among each other move with it too (20-30% here). When the profile's history holds two
+saved measurements or more of the plan, a strategy must also stand lower among the others
+now than in every one of them (`beyond_history`): the more measurements are kept with
+`rerun --update`, the surer the check.
 """
 
 from __future__ import annotations
 
 import statistics
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from advisor.results import BenchReport, CeilingResult, StrategyResult
@@ -79,6 +86,10 @@ class Comparison:
     machine: float | None = None  # Machine.factor, the new runs are judged against it
     confirmed: bool | None = None  # measured a second time (see confirm): slower again?
     again: float | None = None  # the second measurement's adjusted ratio
+    # Where it stood among the strategies (its rows/s over their median) in each saved
+    # measurement of the profile's history, and now: see `beyond_history`.
+    history: tuple[float, ...] = ()
+    standing: float | None = None
 
     @property
     def failed(self) -> bool:
@@ -107,9 +118,18 @@ class Comparison:
         return self.adjusted is not None and self.adjusted < 1 - SLOWER
 
     @property
+    def beyond_history(self) -> bool:
+        """With two saved measurements or more, it now stands more than SLOWER below the
+        lowest place it held among the strategies in any of them (the history's own spread
+        is what a saved measurement alone cannot show)."""
+        if len(self.history) < 2:
+            return True
+        return self.standing is not None and self.standing < min(self.history) * (1 - SLOWER)
+
+    @property
     def suspect(self) -> bool:
         """Slower beyond noise in this measurement."""
-        return self.dropped and self.distinguishable
+        return self.dropped and self.distinguishable and self.beyond_history
 
     @property
     def slower(self) -> bool:
@@ -118,12 +138,29 @@ class Comparison:
         return self.suspect and self.confirmed is not False
 
 
-def compare(saved: BenchReport | None, new: BenchReport) -> list[Comparison]:
+def standings(rates: Mapping[str, float]) -> dict[str, float]:
+    """Each strategy's rows/s over the median of all: its place, whatever the machine's
+    speed; none with fewer than MACHINE_VOTES strategies."""
+    measured = {s: r for s, r in rates.items() if r > 0}
+    if len(measured) < MACHINE_VOTES:
+        return {}
+    middle = statistics.median(measured.values())
+    return {s: r / middle for s, r in measured.items()}
+
+
+def compare(
+    saved: BenchReport | None,
+    new: BenchReport,
+    history: Sequence[Mapping[str, float]] = (),
+) -> list[Comparison]:
+    """`history`: the rows/s of each saved measurement of the same plan, oldest first."""
     before: dict[str, StrategyResult] = (
         {r.strategy: r for r in saved.results if r.verified} if saved else {}
     )
     found = machine(saved, new)
     factor = found.factor if found else None
+    places = [standings(rates) for rates in history]
+    now = standings({r.strategy: r.rows_per_s for r in new.results if r.verified})
     out = []
     for r in new.results:
         old = before.get(r.strategy)
@@ -138,6 +175,8 @@ def compare(saved: BenchReport | None, new: BenchReport) -> list[Comparison]:
                 r.unavailable is not None,
                 r.na is not None,
                 factor,
+                history=tuple(p[r.strategy] for p in places if r.strategy in p),
+                standing=now.get(r.strategy),
             )
         )
     return out
@@ -204,6 +243,8 @@ def comparison_cells(c: Comparison, *, adjusted_column: bool = False) -> tuple[s
         flag = f"{(1 - c.adjusted) * 100:.0f}% slower{again}"
     elif c.suspect:  # not seen again when measured a second time
         flag = f"within noise (again: {times(c.again)})"
+    elif c.dropped and c.distinguishable:  # not below where the history has seen it
+        flag = "within its saved range"
     elif c.dropped:
         flag = "within noise"
     elif c.saved is None:

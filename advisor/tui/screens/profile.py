@@ -125,7 +125,8 @@ class ProfileScreen(Screen[None]):
             self._keep(first)
             await self.show_comparison(first, message.report)
             return
-        suspects = [c.strategy for c in compare(saved, message.report) if c.suspect]
+        history = self.profile.history_like(message.report)
+        suspects = [c.strategy for c in compare(saved, message.report, history) if c.suspect]
         if suspects and plan is not None:
             # As `advisor rerun`: a regression shows in two measurements, a burst of load in one.
             self._first = message.report
@@ -153,9 +154,10 @@ class ProfileScreen(Screen[None]):
     async def show_comparison(self, new: BenchReport, again: BenchReport | None = None) -> None:
         """Saved and new rows/s side by side, in a third tab; `again`, a second measurement
         of the plan, confirms or clears what looked slower."""
-        comparisons = compare(self.profile.report, new)
+        saved, history = self.profile.report, self.profile.history_like
+        comparisons = compare(saved, new, history(new))
         if again is not None:
-            comparisons = confirm(comparisons, compare(self.profile.report, again))
+            comparisons = confirm(comparisons, compare(saved, again, history(again)))
         tabs = self.query_one("#bench-tabs", TabbedContent)
         if not self.query("#tab-compare"):
             await tabs.add_pane(
