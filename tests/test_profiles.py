@@ -229,6 +229,7 @@ def test_rerun_check_fails_on_a_regression_seen_twice(
     assert result.code == 1
     assert re.search(r"^driver_copy .* \d+% slower \(again: 0\.\d\d×\)", result.out, re.M)
     assert "measuring again: driver_copy" in result.err
+    assert "note: one saved measurement to compare with" in result.err
 
 
 def test_rerun_judges_each_strategy_against_the_machine_s_own_drift(

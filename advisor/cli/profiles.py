@@ -85,6 +85,13 @@ def rerun(profile_path: str, dsn: str | None, no_chart: bool, update: bool, chec
     if update:
         saved.record(new)
         write_all((f"--update {profile_path!r}", lambda: _update(saved, profile_path)))
+    if check and saved.report is not None and len(saved.history_like(new)) < 2:
+        click.echo(
+            "note: one saved measurement to compare with; the strategies' places among each "
+            "other move with the machine's state, so keep a few (rerun --update) for a surer "
+            "--check",
+            err=True,
+        )
     if check and any(c.slower or c.failed or c.unavailable for c in comparisons):
         raise click.exceptions.Exit(1)
 
