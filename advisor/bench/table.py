@@ -219,16 +219,15 @@ class BenchTable:
         without a length) is a type SQLAlchemy does not know, and the ORM cannot cast to a
         NullType; as it neither pads nor cuts, it is sent as TEXT (CHAR would mean char(1)).
 
-        Names become plain `str`, as in a class a user declares: reflected, they are
-        `quoted_name` objects (quote=None, so quoted by the same rules), which the garbage
-        collector tracks, and so every parameter dict keyed by them. That doubled the
-        objects the ORM's flush leaves for the collector and added full collections to
-        the timed run (orm_add_all 0.92 of a hand-written loop's rows/s).
+        Keys are plain `str`, as in a class a user declares (a Column's key is its name
+        unless given): a name is a `quoted_name`, which the garbage collector tracks, and
+        so is every parameter dict keyed by it. That doubled the objects the ORM's flush
+        leaves for the collector and added full collections to the timed run (orm_add_all
+        0.92 of a hand-written loop's rows/s).
         """
         import sqlalchemy as sa
 
-        if getattr(column_info["name"], "quote", None) is None:
-            column_info["name"] = str(column_info["name"])
+        column_info["key"] = str(column_info["name"])
 
         column_type = column_info["type"]
         if isinstance(column_type, sa.ARRAY):
