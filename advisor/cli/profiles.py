@@ -39,7 +39,9 @@ def rerun(profile_path: str, dsn: str | None, no_chart: bool, update: bool, chec
     run slower than every saved run, with at least 3 runs a side (else "within noise").
     The machine itself drifts: each strategy is judged against the median new/saved
     ratio of everything measured in both (the strategies and the server ceiling), and one
-    that looks slower is measured once more: it is flagged only when slower again.
+    that looks slower is measured once more: it is flagged only when slower again. With two
+    saved measurements or more in the profile's history, it must also stand lower among the
+    strategies than in every one of them: keep a few with --update for a surer --check.
     --update appends the new run to the profile's history (a profile made by `advisor
     recommend --save` gets its first measurement).
 
