@@ -284,6 +284,27 @@ async def test_cancel_stops_the_run_and_leaves_nothing(target: Target, dsn: str)
     assert not sandbox_exists(target)
 
 
+async def test_an_app_closed_mid_run_stops_the_run_and_drops_the_sandbox(
+    target: Target, dsn: str
+) -> None:
+    """Closed some other way than quitting (here: the test's app context ends), the run in
+    its thread stops at its next batch instead of going on to the end of its plan with the
+    sandbox held (the next test on this server was then refused it)."""
+    app = make_app(dsn=dsn)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _to_benchmark(pilot, rows="200k", repeat="3")  # minutes of work
+        await pilot.press("r")
+        for _ in range(int(PATIENCE_S / 0.05)):
+            await pilot.pause(0.05)
+            if "rows" in _text(app, "#now") and sandbox_exists(target):
+                break
+        assert sandbox_exists(target), "the run never started"
+    deadline = time.monotonic() + 15
+    while sandbox_exists(target) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not sandbox_exists(target)
+
+
 async def test_a_database_error_opens_a_dialog_and_the_app_keeps_running() -> None:
     app = make_app(dsn="postgresql://nobody:Secret99@127.0.0.1:1/none")
     async with app.run_test(size=(100, 30)) as pilot:

@@ -138,6 +138,12 @@ class BenchPanel(Vertical):
                 "cancelling: stopping after this batch and dropping the sandbox…"
             )
 
+    def on_unmount(self) -> None:
+        # Gone with a run going (the app closed some other way than quitting): the runner
+        # stops at its next batch and drops the sandbox, rather than run the plan to its end
+        # in a thread nobody watches.
+        self._cancel.set()
+
     async def stop(self) -> None:
         """Cancel and wait until the sandbox is gone (used before quitting)."""
         if self._worker is not None and self.running:
