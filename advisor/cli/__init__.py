@@ -139,23 +139,28 @@ def main(argv: list[str] | None = None) -> None:
     name = _command_name(args)
     code = 0
     try:
-        code = _run(args, name)
-        sys.stdout.flush()  # a full disk is reported here, not by the interpreter's exit
-    except BrokenPipeError:
-        # stdout closed early (e.g. piped to `head`): not an error worth a traceback.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        code = 1
-    except OSError as exc:
-        if exc.errno not in _OUTPUT_ERRNOS:
-            raise
-        if code == 0:  # else the command has reported its own failure: one line only
-            _fail(name, f"cannot write the output: {exc.strerror}")
+        try:
+            code = _run(args, name)
+            sys.stdout.flush()  # a full disk is reported here, not by the interpreter's exit
+        except BrokenPipeError:
+            # stdout closed early (e.g. piped to `head`): not an error worth a traceback.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             code = 1
-        # What is still buffered would fail again when the interpreter exits.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    finally:
-        # Called by a test, the process goes on and gets its handlers back.
-        interrupts.restore(leaving=argv is None)
+        except OSError as exc:
+            if exc.errno not in _OUTPUT_ERRNOS:
+                raise
+            if code == 0:  # else the command has reported its own failure: one line only
+                _fail(name, f"cannot write the output: {exc.strerror}")
+                code = 1
+            # What is still buffered would fail again when the interpreter exits.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        finally:
+            # Called by a test, the process goes on and gets its handlers back.
+            interrupts.restore(leaving=argv is None)
+    except KeyboardInterrupt:
+        # The signal landed after the work was done (and cleaned up), before the handlers
+        # that end the process were in: interrupted all the same, not a traceback or -2.
+        code = 130
     sys.exit(code)
 
 
