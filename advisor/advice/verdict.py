@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from advisor.advice.recommendation import Recommendation
 from advisor.units import counted
 from advisor.units import format_seconds as fs
+
+if TYPE_CHECKING:
+    from advisor.advice.estimates import Calibrated
+    from advisor.results import BenchReport
+    from advisor.snippets.table import SnippetTable
 
 
 @dataclass(frozen=True)
@@ -49,3 +54,24 @@ def verdict(before: Recommendation, after: Recommendation, measured_rows: int) -
     return Verdict(
         after.strategy == before.strategy, before.strategy, after.strategy, measured_rows, text
     )
+
+
+def judge(
+    before: Recommendation,
+    report: BenchReport,
+    table: SnippetTable,
+    calibrated: Calibrated | None = None,
+) -> tuple[Recommendation, Verdict] | None:
+    """The advice recomputed from `report`, a benchmark of its candidates, with its verdict;
+    None when no run verified (nothing to judge by). The strategies the benchmark left out
+    are estimated from `calibrated`, this server's calibration, when there is one."""
+    from advisor.advice.estimates import measurements_from_report
+    from advisor.advice.rules import recommend
+
+    measured = measurements_from_report(report)
+    if not measured:
+        return None
+    rows, where = report.plan.rows, report.environment.target_description
+    origin = f"measured now at {counted(rows, 'row')} on {where}"
+    after = recommend(before.workload, measured, table, origin=origin, calibrated=calibrated)
+    return after, verdict(before, after, rows)

@@ -11,7 +11,6 @@ import click
 from advisor.advice.plan import PLAN_MAX_ROWS
 from advisor.cli.options import TABLE_NAME, CountType
 from advisor.errors import BenchFailure, InputError
-from advisor.units import counted
 from advisor.workload import QUESTION_BY_KEY, Workload
 
 if TYPE_CHECKING:
@@ -239,10 +238,8 @@ def _measure(
     strategies left out are estimated from the server's calibration, if it has one)."""
     from dataclasses import replace
 
-    from advisor.advice.estimates import measurements_from_report
     from advisor.advice.plan import plan_for
-    from advisor.advice.rules import recommend as advise
-    from advisor.advice.verdict import verdict
+    from advisor.advice.verdict import judge
     from advisor.bench.runner import run_benchmark
     from advisor.bench.server import Target
     from advisor.cli.bench import BenchProgress
@@ -250,17 +247,12 @@ def _measure(
 
     plan = plan_for(rec)
     plan = replace(plan, rows=rows or plan.rows, memory=False, ceiling=False)
-    with Target.resolve(dsn) as target:
-        description = target.info().describe()
-        with BenchProgress() as progress:
-            report = run_benchmark(target, plan, on_event=progress.handle, cancel=STOP)
-    measured = measurements_from_report(report)
-    if not measured:
+    with Target.resolve(dsn) as target, BenchProgress() as progress:
+        report = run_benchmark(target, plan, on_event=progress.handle, cancel=STOP)
+    judged = judge(rec, report, table, calibrated.fill_in if calibrated else None)
+    if judged is None:
         raise BenchFailure("--measure: no candidate verified, so there is nothing to judge by")
-    origin = f"measured now at {counted(plan.rows, 'row')} on {description}"
-    fill_in = calibrated.fill_in if calibrated is not None else None
-    after = advise(rec.workload, measured, table, origin=origin, calibrated=fill_in)
-    return after, verdict(rec, after, plan.rows), report
+    return *judged, report
 
 
 def _snippet_table(name: str | None, dsn: str | None) -> SnippetTable:

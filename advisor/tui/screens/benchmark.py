@@ -20,7 +20,7 @@ from advisor.strategy_info import ALL_IDS, STRATEGIES, StrategyInfo
 from advisor.tui.widgets.bench_panel import TAB_KEYS, BenchPanel
 from advisor.tui.widgets.checks import CheckList
 from advisor.tui.widgets.validators import Raises
-from advisor.units import counted, parse_count, parse_share
+from advisor.units import parse_count, parse_share
 
 if TYPE_CHECKING:
     from advisor.advice.verdict import Verdict
@@ -222,26 +222,20 @@ class BenchmarkScreen(Screen[None]):
     def _judge(self, rec: Recommendation, report: BenchReport) -> None:
         """The advice recomputed from the measurement, with its verdict (a user's table is
         read again from the server, for the snippet)."""
-        from advisor.advice.estimates import measurements_from_report
-        from advisor.advice.rules import recommend
-        from advisor.advice.verdict import verdict
+        from advisor.advice.verdict import judge
         from advisor.snippets.table import STANDARD_TABLE
 
-        measured = measurements_from_report(report)
-        if not measured:
+        if not any(r.verified for r in report.results):
             return  # nothing verified: nothing to judge by (the panel says why)
         table = STANDARD_TABLE
         if report.plan.table is not None:
             from advisor.bench.introspect import snippet_table
 
             table = snippet_table(cast("AdvisorApp", self.app).target(), report.plan.table)
-        where = report.environment.target_description
-        origin = f"measured now at {counted(report.plan.rows, 'row')} on {where}"
         calibrated = cast("AdvisorApp", self.app).calibration()  # fills in the others
-        fill_in = calibrated.fill_in if calibrated is not None else None
-        after = recommend(rec.workload, measured, table, origin=origin, calibrated=fill_in)
-        found = verdict(rec, after, report.plan.rows)
-        self.app.call_from_thread(self._judged, after, found)
+        judged = judge(rec, report, table, calibrated.fill_in if calibrated else None)
+        if judged is not None:
+            self.app.call_from_thread(self._judged, *judged)
 
     def _judged(self, after: Recommendation, found: Verdict) -> None:
         self.measured = (after, found)
