@@ -1,8 +1,10 @@
 """The Textual app, driven through Pilot on the real embedded server."""
 
+import contextlib
 import io
 import re
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -320,6 +322,20 @@ async def test_a_database_error_opens_a_dialog_and_the_app_keeps_running() -> No
         assert app.screen.query_one("#plan").display, "the plan is back for another try"
 
 
+@contextlib.asynccontextmanager
+async def _profile_screen(
+    profile: Profile, tmp_path: Path, dsn: str
+) -> AsyncIterator[tuple[AdvisorApp, AppPilot, ProfileScreen, Path]]:
+    """The app opened directly on `profile`, saved in tmp_path."""
+    path = save_profile(profile, tmp_path / "nightly.toml")
+    app = make_app(dsn=dsn, profile_path=str(path))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ProfileScreen)
+        yield app, pilot, screen, path
+
+
 async def test_a_profile_opens_directly_reruns_and_compares(
     target: Target, dsn: str, tmp_path: Path
 ) -> None:
@@ -329,12 +345,7 @@ async def test_a_profile_opens_directly_reruns_and_compares(
             target, BenchPlan(rows=300, repeat=1, strategies=["core_execute", "driver_copy"])
         )
     )
-    path = save_profile(profile, tmp_path / "nightly.toml")
-    app = make_app(dsn=dsn, profile_path=str(path))
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ProfileScreen)
+    async with _profile_screen(profile, tmp_path, dsn) as (app, pilot, screen, path):
         assert "profile 'nightly'" in _text(app, "#profile-head")
         assert screen.query_one("#results", DataTable).row_count == 2
         await pilot.press("r")
@@ -368,12 +379,7 @@ async def test_a_rerun_that_looks_slower_is_measured_again_before_it_is_flagged(
             saved.runs_s = [s / 100 for s in saved.runs_s]
     profile = Profile("nightly", plan=plan)
     profile.record(report)
-    path = save_profile(profile, tmp_path / "nightly.toml")
-    app = make_app(dsn=dsn, profile_path=str(path))
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, ProfileScreen)
+    async with _profile_screen(profile, tmp_path, dsn) as (app, pilot, screen, _):
         await pilot.press("r")
         deadline = time.monotonic() + PATIENCE_S
         while not screen.query("#tab-compare") and time.monotonic() < deadline:
