@@ -1,26 +1,34 @@
 """Counting the round trips a PostgreSQL client really waits for, to hold the estimator's model
 (`advisor.advice.estimates.round_trips`) against what the strategies and snippets do.
 
-`RoundTripCounter` is a loopback proxy (in this process: it measures no time) that reads the
-client's half of the wire protocol. A client has to wait for the server after a simple Query,
-after a Sync (the end of an extended-protocol exchange, or of a whole pipeline), after the end
-of a COPY (CopyDone or CopyFail), and after each startup packet. Everything sent between two
-of those travels in one round trip, so counting them counts round trips, pipelining included.
+`RoundTripCounter` is a loopback proxy that reads the client's half of the wire protocol. A
+client has to wait for the server after a simple Query, after a Sync (the end of an
+extended-protocol exchange, or of a whole pipeline), after the end of a COPY (CopyDone or
+CopyFail), and after each startup packet. Everything sent between two of those travels in one
+round trip, so counting them counts round trips, pipelining included.
+
+The proxy runs in a child process (`python tests/roundtrips.py UPSTREAM DIR`), as the
+product's latency proxy does: psycopg2 can hold the GIL while it writes to a full socket, and
+a proxy made of this process's threads could then never drain it (a test hung so, past
+pytest-timeout, whose thread needs the GIL too).
 """
 
 from __future__ import annotations
 
-import contextlib
+import json
+import os
 import socket
 import struct
+import subprocess
+import sys
 import tempfile
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
 from psycopg.conninfo import make_conninfo
 
+from advisor.bench.delayproxy import Upstream, connect_upstream
 from advisor.bench.latency import upstream_of
 from advisor.bench.server import Target
 
@@ -65,58 +73,22 @@ class _ClientStream:
         return self.waits - before
 
 
-class RoundTripCounter:
-    """Forwards connections to `target`'s server and counts, over all of them, the round trips
-    the clients wait for. `target` (a `Target`) connects through it."""
+class _Proxy:
+    """The child's side: forwards every connection on `listener` to `upstream` and counts."""
 
-    def __init__(self, upstream: Target) -> None:
-        with upstream.connect(autocommit=True) as conn:
-            info = conn.info
-            self._upstream = upstream_of(info.host, info.port, info.hostaddr)
-        self._dir = tempfile.TemporaryDirectory(prefix="rt-")  # short: socket paths are
-        path = Path(self._dir.name) / f".s.PGSQL.{PORT}"
-        self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self._listener.bind(str(path))
-        self._listener.listen()
-        self._lock = threading.Lock()
-        self._waits = 0
-        self._sockets: list[socket.socket] = []
-        self._threads: list[threading.Thread] = []
-        self.target = Target(
-            make_conninfo(upstream.dsn, host=self._dir.name, port=str(PORT), hostaddr=None)
-        )
-        self._start(self._accept)
+    def __init__(self, listener: socket.socket, upstream: Upstream) -> None:
+        self.listener = listener
+        self.upstream = upstream
+        self.lock = threading.Lock()
+        self.waits = 0
 
-    @property
-    def round_trips(self) -> int:
-        with self._lock:
-            return self._waits
-
-    def _start(self, run: Callable[..., None], *args: object) -> None:
-        thread = threading.Thread(target=run, args=args, daemon=True)
-        with self._lock:
-            self._threads.append(thread)
-        thread.start()
-
-    def _connect_upstream(self) -> socket.socket:
-        if isinstance(self._upstream, str):
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            name = self._upstream
-            sock.connect("\0" + name[1:] if name.startswith("@") else name)
-            return sock
-        return socket.create_connection(self._upstream)
-
-    def _accept(self) -> None:
+    def serve_forever(self) -> None:
         while True:
-            try:
-                client, _ = self._listener.accept()
-            except OSError:
-                return  # closed
-            server = self._connect_upstream()
-            with self._lock:
-                self._sockets += [client, server]
-            self._start(self._pump, client, server, True)
-            self._start(self._pump, server, client, False)
+            client, _ = self.listener.accept()
+            server = connect_upstream(self.upstream)
+            for src, dst, from_client in ((client, server, True), (server, client, False)):
+                args = (src, dst, from_client)
+                threading.Thread(target=self._pump, args=args, daemon=True).start()
 
     def _pump(self, src: socket.socket, dst: socket.socket, from_client: bool) -> None:
         stream = _ClientStream()
@@ -125,29 +97,56 @@ class RoundTripCounter:
                 if from_client:
                     # Counted before forwarding: once the answer is back, the count is complete.
                     waits = stream.feed(data)
-                    with self._lock:
-                        self._waits += waits
+                    with self.lock:
+                        self.waits += waits
                 dst.sendall(data)
             dst.shutdown(socket.SHUT_WR)
         except OSError:
             pass
 
+
+class RoundTripCounter:
+    """Forwards connections to `upstream`'s server and counts, over all of them, the round
+    trips the clients wait for. `target` (a `Target`) connects through it."""
+
+    def __init__(self, upstream: Target) -> None:
+        with upstream.connect(autocommit=True) as conn:
+            info = conn.info
+            where = upstream_of(info.host, info.port, info.hostaddr)
+        self._dir = tempfile.TemporaryDirectory(prefix="rt-")  # short: socket paths are
+        self._proc = subprocess.Popen(
+            [sys.executable, __file__, json.dumps(where), self._dir.name],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        if self._ask("ready?") != "ready":
+            self.close()
+            raise RuntimeError("the round-trip counter did not start")
+        self.target = Target(
+            make_conninfo(upstream.dsn, host=self._dir.name, port=str(PORT), hostaddr=None)
+        )
+
+    def _ask(self, question: str) -> str:
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        self._proc.stdin.write(question + "\n")
+        self._proc.stdin.flush()
+        return self._proc.stdout.readline().strip()
+
+    @property
+    def round_trips(self) -> int:
+        return int(self._ask("count?"))
+
     def close(self) -> None:
-        """Stop listening, cut every connection and wait for every thread: none outlives it
-        (test_latency counts threads)."""
-        with contextlib.suppress(OSError):
-            self._listener.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread
-        self._listener.close()
-        with self._lock:
-            sockets, self._sockets = self._sockets, []
-            threads, self._threads = self._threads, []
-        for sock in sockets:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)  # wakes its reader, where close would not
-        for thread in threads:
-            thread.join()
-        for sock in sockets:
-            sock.close()
+        """Stop the child (it exits when its stdin closes; the kernel cuts every connection)."""
+        assert self._proc.stdin is not None and self._proc.stdout is not None
+        self._proc.stdin.close()
+        try:
+            self._proc.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait()
+        self._proc.stdout.close()
         self._dir.cleanup()
 
     def __enter__(self) -> RoundTripCounter:
@@ -157,3 +156,22 @@ class RoundTripCounter:
         self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+def main(upstream: str, directory: str) -> None:
+    """The child: answer 'ready?' once listening and 'count?' with the count; exit at EOF."""
+    where = json.loads(upstream)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(Path(directory) / f".s.PGSQL.{PORT}"))
+    listener.listen()
+    proxy = _Proxy(listener, where if isinstance(where, str) else (where[0], where[1]))
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    for line in sys.stdin:
+        with proxy.lock:
+            answer = "ready" if line.strip() == "ready?" else str(proxy.waits)
+        print(answer, flush=True)
+    os._exit(0)  # daemon threads mid-pump: the kernel closes every socket
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
