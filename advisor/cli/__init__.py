@@ -16,7 +16,7 @@ import warnings
 import click
 
 from advisor import __version__
-from advisor.cli.interrupts import Interrupts
+from advisor.cli.interrupts import Interrupts, hold_after_exit_handlers
 from advisor.errors import AdvisorError, Cancelled
 
 # Each command's module is imported when that command is run or listed: the app (no command)
@@ -136,6 +136,8 @@ def main(argv: list[str] | None = None) -> None:
         sys.stdout.reconfigure(errors="replace")
     interrupts = Interrupts()
     interrupts.install()
+    if argv is None:
+        hold_after_exit_handlers()
     name = _command_name(args)
     code = 0
     try:

@@ -5,10 +5,14 @@ The first signal raises KeyboardInterrupt and also sets `STOP`, the runner's can
 The exception alone is not enough: when the signal lands inside a weakref callback or a
 `__del__` (SQLAlchemy has both), Python reports it as "Exception ignored" and carries on;
 the event then stops the run at its next batch, and that report is kept quiet.
+
+Once the work is done and reported, a signal ends the process at once with 130 (`_leave`),
+up to the end of the exit handlers; from there on it is held (`hold_after_exit_handlers`).
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import signal
 import sys
@@ -17,6 +21,7 @@ from types import FrameType
 from typing import Any
 
 STOP = threading.Event()
+_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 class Interrupts:
@@ -34,10 +39,7 @@ class Interrupts:
         STOP.clear()
         self._hook = sys.unraisablehook
         sys.unraisablehook = self._quiet_interrupt
-        self._handlers = [
-            (sig, signal.signal(sig, self))
-            for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-        ]
+        self._handlers = [(sig, signal.signal(sig, self)) for sig in _SIGNALS]
 
     def _quiet_interrupt(self, info: Any) -> None:
         if not (STOP.is_set() and info.exc_type is KeyboardInterrupt):
@@ -60,3 +62,12 @@ class Interrupts:
 
 def _leave(signum: int, frame: FrameType | None) -> None:
     os._exit(130)  # everything has been written and flushed: nothing to run on the way out
+
+
+def hold_after_exit_handlers() -> None:
+    """For a process that ends when the command does: after the exit handlers, Python puts
+    the default actions back while it tears itself down, and a signal then would kill the
+    process (-2 in `subprocess`, not 130) after its work was done and reported. Registered
+    before any other exit handler of the command, this runs last and holds the signals for
+    the rest of the exit, which then ends with the command's code."""
+    atexit.register(signal.pthread_sigmask, signal.SIG_BLOCK, _SIGNALS)
