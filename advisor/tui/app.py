@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.reactive import Reactive
 from textual.screen import Screen
 
 from advisor.tui.dialogs import HelpScreen
@@ -37,6 +38,11 @@ def _terminal_is_light() -> bool:
     return background.isdigit() and int(background) in (7, 15)
 
 
+def _ansi_theme() -> str:
+    """The ANSI theme that suits the terminal: they draw with its own colours."""
+    return "ansi-light" if _terminal_is_light() else "ansi-dark"
+
+
 class AdvisorApp(App[None]):
     TITLE = "pg-insert-advisor"
     SUB_TITLE = "how should Python insert your rows?"
@@ -45,6 +51,9 @@ class AdvisorApp(App[None]):
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
+    # The theme from the start: set in on_mount, it made Textual parse all the CSS again
+    # before the first paint.
+    theme: Reactive[str] = Reactive(_ansi_theme)
 
     def __init__(self, *, dsn: str | None = None, profile_path: str | None = None) -> None:
         # The app draws with the terminal's own colours (ANSI themes). Saying so up front also
@@ -63,8 +72,6 @@ class AdvisorApp(App[None]):
         loop = asyncio.get_running_loop()
         loop.add_signal_handler(signal.SIGTERM, lambda: self.call_later(self.action_quit))
         loop.add_signal_handler(signal.SIGHUP, lambda: self.call_later(self._hang_up))
-        # ANSI themes draw with the terminal's own colours: the app respects its theme.
-        self.theme = "ansi-light" if _terminal_is_light() else "ansi-dark"
         self.push_screen(QuestionnaireScreen())
         if self.profile_path:
             self.open_profile(Path(self.profile_path))
