@@ -62,6 +62,8 @@ async def test_no_color_drops_every_colour_and_marks_states_with_styles(
             await pilot.pause()
         elif step == "results":
             await _measured(pilot)
+        else:
+            await pilot.pause()  # the footer's keys come with the frame after the first
         colours = {
             str(c)
             for s in _segments(app)

@@ -13,7 +13,7 @@ import os
 import signal
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
@@ -72,9 +72,13 @@ class AdvisorApp(App[None]):
         loop = asyncio.get_running_loop()
         loop.add_signal_handler(signal.SIGTERM, lambda: self.call_later(self.action_quit))
         loop.add_signal_handler(signal.SIGHUP, lambda: self.call_later(self._hang_up))
-        self.push_screen(QuestionnaireScreen())
         if self.profile_path:
             self.open_profile(Path(self.profile_path))
+
+    def get_default_screen(self) -> Screen[Any]:
+        """The questionnaire is the app's first screen, not pushed over an empty default one
+        (which Textual would compose and show first: ~25 ms of the first paint)."""
+        return QuestionnaireScreen()
 
     def target(self) -> Target:
         """The server to measure on, resolved on first use (called from worker threads)."""
