@@ -85,7 +85,11 @@ class _Proxy:
     def serve_forever(self) -> None:
         while True:
             client, _ = self.listener.accept()
-            server = connect_upstream(self.upstream)
+            try:
+                server = connect_upstream(self.upstream)
+            except OSError:
+                client.close()  # the client sees the server hang up, as with no proxy
+                continue
             for src, dst, from_client in ((client, server, True), (server, client, False)):
                 args = (src, dst, from_client)
                 threading.Thread(target=self._pump, args=args, daemon=True).start()
