@@ -3,11 +3,16 @@ out of the tests not marked `db`."""
 
 from __future__ import annotations
 
+import time
+import warnings
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
-from advisor.bench.server import Target
+from advisor.bench.server import _LOCK_KEY, Target
+
+SANDBOX_WAIT_S = 30.0  # a run cancelled at the end of a test stops at its next batch
 
 
 @pytest.fixture(scope="session")
@@ -40,3 +45,34 @@ def _no_embedded_server_without_the_db_marker(
         )
 
     monkeypatch.setattr(Target, "_start_embedded", refuse)
+
+
+@pytest.fixture(autouse=True)
+def _sandbox_released(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test's benchmarks end with it. One left going (in an app's worker thread, a child
+    process) would hold the server's sandbox, one advisor run per server, and the next test
+    on this worker's server would be refused it. So the test waits for its own to end, and
+    fails, naming the holder, when one is still there after SANDBOX_WAIT_S."""
+    target = request.getfixturevalue("target") if "target" in request.fixturenames else None
+    yield
+    if target is None:
+        return
+    t0 = time.monotonic()
+    with target.connect(autocommit=True) as conn:
+        while not _took(conn, "pg_try_advisory_lock"):
+            if time.monotonic() - t0 > SANDBOX_WAIT_S:
+                holders = conn.execute(
+                    "SELECT a.pid, a.application_name, a.state, left(a.query, 60)"
+                    " FROM pg_locks l JOIN pg_stat_activity a USING (pid)"
+                    " WHERE l.locktype = 'advisory' AND l.granted"
+                ).fetchall()
+                pytest.fail(f"the sandbox is still held {SANDBOX_WAIT_S:.0f} s on: {holders}")
+            time.sleep(0.05)
+        _took(conn, "pg_advisory_unlock")
+    if (waited := time.monotonic() - t0) > 1.0:
+        warnings.warn(f"the sandbox was held {waited:.1f} s after the test", stacklevel=1)
+
+
+def _took(conn: Any, function: str) -> bool:
+    row = conn.execute(f"SELECT {function}(%s)", (_LOCK_KEY,)).fetchone()
+    return bool(row and row[0])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -25,6 +26,9 @@ if TYPE_CHECKING:
 SANDBOX_SCHEMA = "advisor_bench"
 SANDBOX_MARK = "pg-insert-advisor sandbox: created and dropped by the tool, safe to drop"
 _LOCK_KEY = 0x7067_6164_7669_73  # pg_advisory_lock key: one advisor run per server at a time
+# A run that has just ended (or was killed) holds the lock until its server process has
+# exited, which a loaded machine may schedule late: the next run waits this long for it.
+_LOCK_WAIT_S = 2.0
 DSN_ENV_VARS = ("ADVISOR_DSN", "DATABASE_URL")
 APPLICATION_NAME = "pg-insert-advisor"
 # Every connection reads and writes timestamps in UTC, whatever the server's own setting.
@@ -304,8 +308,7 @@ class Sandbox:
 
         self._admin = conn = self.target.connect(autocommit=True)
         try:
-            got = conn.execute("SELECT pg_try_advisory_lock(%s)", (_LOCK_KEY,)).fetchone()
-            if not (got and got[0]):
+            if not _lock(conn):
                 raise InputError(
                     "another pg-insert-advisor run is using this server's sandbox; "
                     "wait for it to finish and try again"
@@ -340,20 +343,35 @@ class Sandbox:
         created, self._created = self._created, False
         if conn is None:
             return
-        if not created:
-            conn.close()
-            return
         try:
-            _drop_schema(conn, self.schema)
-        except psycopg.Error:
-            # The admin connection itself may be what broke: drop over a fresh one.
-            with self.target.connect(autocommit=True) as fresh:
-                _drop_schema(fresh, self.schema)
+            if created:
+                try:
+                    _drop_schema(conn, self.schema)
+                except psycopg.Error:
+                    # The admin connection itself may be what broke: drop over a fresh one.
+                    with self.target.connect(autocommit=True) as fresh:
+                        _drop_schema(fresh, self.schema)
+            # Released now: closing the connection would release it only once its server
+            # process has exited, and the next run, starting at once, could be refused it.
+            with contextlib.suppress(psycopg.Error):
+                conn.execute("SELECT pg_advisory_unlock_all()")
         finally:
-            conn.close()  # also releases the advisory lock
+            conn.close()
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _lock(conn: psycopg.Connection[Any]) -> bool:
+    """Take the run lock, waiting up to _LOCK_WAIT_S for a run that has just ended."""
+    deadline = time.monotonic() + _LOCK_WAIT_S
+    while True:
+        got = conn.execute("SELECT pg_try_advisory_lock(%s)", (_LOCK_KEY,)).fetchone()
+        if got and got[0]:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        time.sleep(0.05)
 
 
 def _schema_mark(conn: psycopg.Connection[Any], schema: str) -> str | None:
