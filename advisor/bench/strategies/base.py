@@ -161,9 +161,8 @@ class SQLAlchemyStrategy(SQLAlchemyStatements):
         self.engine = sa.create_engine(
             "postgresql+psycopg://", creator=self.target.connect, pool_size=1
         )
-        _ = self.table.sa_table  # reflect (and map, for the ORM) before the clock starts
-        if self.info.layer is Layer.ORM:
-            _ = self.model
+        # Reflect (and map, for the ORM) before the clock starts.
+        _ = self.model if self.info.layer is Layer.ORM else self.table.sa_table
         with self.engine.connect() as conn:  # dialect initialisation happens on first connect
             conn.exec_driver_sql("SELECT 1")
 
