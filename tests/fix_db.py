@@ -6,11 +6,10 @@ from __future__ import annotations
 import time
 import warnings
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
-from advisor.bench.server import _LOCK_KEY, Target
+from advisor.bench.server import Target, take_run_lock
 
 SANDBOX_WAIT_S = 30.0  # a run cancelled at the end of a test stops at its next batch
 
@@ -59,20 +58,13 @@ def _sandbox_released(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     t0 = time.monotonic()
     with target.connect(autocommit=True) as conn:
-        while not _took(conn, "pg_try_advisory_lock"):
-            if time.monotonic() - t0 > SANDBOX_WAIT_S:
-                holders = conn.execute(
-                    "SELECT a.pid, a.application_name, a.state, left(a.query, 60)"
-                    " FROM pg_locks l JOIN pg_stat_activity a USING (pid)"
-                    " WHERE l.locktype = 'advisory' AND l.granted"
-                ).fetchall()
-                pytest.fail(f"the sandbox is still held {SANDBOX_WAIT_S:.0f} s on: {holders}")
-            time.sleep(0.05)
-        _took(conn, "pg_advisory_unlock")
+        if not take_run_lock(conn, SANDBOX_WAIT_S):
+            holders = conn.execute(
+                "SELECT a.pid, a.application_name, a.state, left(a.query, 60)"
+                " FROM pg_locks l JOIN pg_stat_activity a USING (pid)"
+                " WHERE l.locktype = 'advisory' AND l.granted"
+            ).fetchall()
+            pytest.fail(f"the sandbox is still held {SANDBOX_WAIT_S:.0f} s on: {holders}")
+        conn.execute("SELECT pg_advisory_unlock_all()")
     if (waited := time.monotonic() - t0) > 1.0:
         warnings.warn(f"the sandbox was held {waited:.1f} s after the test", stacklevel=1)
-
-
-def _took(conn: Any, function: str) -> bool:
-    row = conn.execute(f"SELECT {function}(%s)", (_LOCK_KEY,)).fetchone()
-    return bool(row and row[0])

@@ -308,7 +308,7 @@ class Sandbox:
 
         self._admin = conn = self.target.connect(autocommit=True)
         try:
-            if not _lock(conn):
+            if not take_run_lock(conn):
                 raise InputError(
                     "another pg-insert-advisor run is using this server's sandbox; "
                     "wait for it to finish and try again"
@@ -362,9 +362,10 @@ class Sandbox:
         self.close()
 
 
-def _lock(conn: psycopg.Connection[Any]) -> bool:
-    """Take the run lock, waiting up to _LOCK_WAIT_S for a run that has just ended."""
-    deadline = time.monotonic() + _LOCK_WAIT_S
+def take_run_lock(conn: psycopg.Connection[Any], wait_s: float = _LOCK_WAIT_S) -> bool:
+    """Take the run lock on `conn`'s session, waiting up to `wait_s` (by default for a run
+    that has just ended); False when another session still holds it."""
+    deadline = time.monotonic() + wait_s
     while True:
         got = conn.execute("SELECT pg_try_advisory_lock(%s)", (_LOCK_KEY,)).fetchone()
         if got and got[0]:
