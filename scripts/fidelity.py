@@ -8,6 +8,10 @@ within minutes (and by the second). Each tool run is paired with the loop run be
 a pair's ratio is the tool's rows/s over the loop's, and the check is the median of the
 ratios of all pairs of all rounds, which must lie within 0.95-1.05.
 
+A control measures the band against this machine's noise: the loop against itself, paired
+and ordered the same way (CONTROLS). Its median would be 1.000 on a quiet machine; how far
+it strays says how far a strategy's can stray for no reason of the tool's.
+
     python scripts/fidelity.py [--strategies sync|all|ids] [--rows 20k] [--rounds 5] [--dsn DSN]
 """
 
@@ -30,6 +34,7 @@ from advisor.strategy_info import STRATEGIES
 from advisor.units import parse_count
 
 LOW, HIGH = 0.95, 1.05
+CONTROLS = ("driver_copy", "orm_add_all")  # a fast and a slow loop, each against itself
 
 
 @dataclass
@@ -39,6 +44,7 @@ class Fidelity:
     verified: bool
     rounds: int = 0
     skipped: str | None = None
+    control: bool = False  # the loop against itself: shown, not judged
 
     @property
     def median(self) -> float:
@@ -46,18 +52,21 @@ class Fidelity:
 
     @property
     def ok(self) -> bool:
-        return self.skipped is not None or (self.verified and LOW <= self.median <= HIGH)
+        ok = self.verified and (self.control or LOW <= self.median <= HIGH)
+        return self.skipped is not None or ok
 
     def line(self) -> str:
-        name = f"fidelity {self.strategy}"
+        name = f"fidelity {'control ' if self.control else ''}{self.strategy}"
         if self.skipped is not None:
             return f"SKIP  {name:<36} {self.skipped}"
         spread = f"{min(self.ratios):.3f}-{max(self.ratios):.3f}"
         pairs = f"{len(self.ratios)} pairs in {self.rounds} rounds"
-        detail = f"tool/loop rows/s {self.median:.3f} ({spread}, {pairs})" + (
+        sides = "loop/loop" if self.control else "tool/loop"
+        detail = f"{sides} rows/s {self.median:.3f} ({spread}, {pairs})" + (
             "" if self.verified else "; a tool run was NOT verified"
         )
-        return f"{'PASS' if self.ok else 'FAIL'}  {name:<36} {detail}"
+        status = "NOTE" if self.control and self.ok else "PASS" if self.ok else "FAIL"
+        return f"{status}  {name:<36} {detail}"
 
 
 def measure(target: Target, strategy: str, rows: int, rounds: int, pairs: int) -> Fidelity:
@@ -100,6 +109,23 @@ def measure(target: Target, strategy: str, rows: int, rounds: int, pairs: int) -
     return Fidelity(strategy, ratios, verified, rounds)
 
 
+def control(target: Target, strategy: str, rows: int, rounds: int, pairs: int) -> Fidelity:
+    """The loop against itself, in pairs of back-to-back runs, the first run of a pair
+    taking the tool's place (second in every other round, as the tool's is)."""
+    bench = loops.Bench(strategy, target.dsn, StandardData().rows(0, rows))
+    ratios = []
+    try:
+        bench.run_once()  # the warmup
+        for round_ in range(rounds):
+            for _ in range(pairs):
+                first, second = bench.run_once(), bench.run_once()
+                stand_in, loop = (second, first) if round_ % 2 == 1 else (first, second)
+                ratios.append(loop / stand_in)
+    finally:
+        bench.close()
+    return Fidelity(strategy, ratios, True, rounds, control=True)
+
+
 def check_fidelity(
     target: Target, strategies: list[str], rows: int, rounds: int, pairs: int
 ) -> bool:
@@ -108,6 +134,8 @@ def check_fidelity(
         found = measure(target, strategy, rows, rounds, pairs)
         print(found.line(), flush=True)
         ok = ok and found.ok
+    for strategy in CONTROLS:
+        print(control(target, strategy, rows, rounds, pairs).line(), flush=True)
     return ok
 
 
